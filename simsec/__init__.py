@@ -1,0 +1,3 @@
+"""simsec: a training simulator of a French medical secretariat."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from simsec.cli import main
+
+sys.exit(main())

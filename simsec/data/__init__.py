@@ -1,0 +1,1 @@
+"""Packaged data files: competence catalogue, dated tariffs, document trust table."""
