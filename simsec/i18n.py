@@ -104,6 +104,11 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message
 
 
+def Np_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext convention
+    """Mark a singular/plural pair for extraction (``ngettext`` entries of the catalog)."""
+    return singular, plural
+
+
 def babel_locale(lang: str | None = None) -> str:
     return BABEL_LOCALES[lang or current_lang()]
 

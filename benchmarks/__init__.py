@@ -1,0 +1,1 @@
+"""simsec benchmarks (`make bench`). Each module exposes ``run(report)``."""

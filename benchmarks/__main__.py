@@ -1,0 +1,37 @@
+"""Run the benchmarks: ``python -m benchmarks [NAME ...]`` (``make bench``, ``make bench ARGS=search``)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+from benchmarks.report import Report
+
+#: Benchmark modules in the order they run; each exposes ``run(report)``.
+MODULES = [
+    "bench_rules",
+    "bench_world",
+    "bench_search",
+    "bench_duplicates",
+]
+
+
+def main(argv: list[str]) -> int:
+    wanted = [m if m.startswith("bench_") else f"bench_{m}" for m in argv] or MODULES
+    report = Report()
+    for name in wanted:
+        try:
+            module = importlib.import_module(f"benchmarks.{name}")
+        except ModuleNotFoundError as exc:
+            print(f"[{name}] skipped: {exc}")
+            continue
+        print(f"[{name}]")
+        started = time.perf_counter()
+        module.run(report)
+        print(f"  ({time.perf_counter() - started:.1f} s)")
+    return report.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
