@@ -14,11 +14,12 @@ from collections.abc import Sequence
 import click
 
 from simsec import __version__
+from simsec.cli import nir
 from simsec.cli.common import EXIT_USAGE, CommandModule
 from simsec.i18n import _, activate_for_process, resolve_lang
 
 #: Each module adds its commands to the root group with ``register(group)``.
-COMMAND_MODULES: tuple[CommandModule, ...] = ()
+COMMAND_MODULES: tuple[CommandModule, ...] = (nir,)
 
 
 def _prescan_lang(argv: Sequence[str]) -> str | None:
@@ -70,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     activate_for_process(resolve_lang(explicit, os.environ))
     cli = make_cli()
     try:
-        cli.main(args=args, prog_name="simsec", standalone_mode=False)
+        # Without standalone mode, click returns the code of an Exit instead of raising it.
+        returned = cli.main(args=args, prog_name="simsec", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -79,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo(_("Interrompu."), err=True)
         return 1
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 import click
 
@@ -37,7 +37,7 @@ def json_option() -> Callable[[F], F]:
     return click.option("--json", "as_json", is_flag=True, help=_("Sortie au format JSON."))
 
 
-def fail(message: str, code: int = EXIT_FINDING) -> None:
+def fail(message: str, code: int = EXIT_FINDING) -> NoReturn:
     """Print ``message`` on stderr and stop with ``code``."""
     click.echo(message, err=True)
     raise click.exceptions.Exit(code)
