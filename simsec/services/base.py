@@ -64,6 +64,10 @@ class Stage(Protocol):
 
     def person(self, key: str) -> StagePerson | None: ...
 
+    def present(self, key: str) -> bool:
+        """Whether the person has arrived at the desk or is on the line (their event fired)."""
+        ...
+
     def document(self, key: str) -> tuple[StagePerson, PresentedDocument] | None: ...
 
     def service_state(self, service: str, at: datetime) -> str:
