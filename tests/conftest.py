@@ -9,6 +9,9 @@ import pytest
 
 from simsec import i18n
 
+#: the real PostgreSQL server of the database tests: session header and summary line
+pytest_plugins = ["pg"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

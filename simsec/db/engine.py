@@ -22,7 +22,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     ``postgresql://`` URLs are routed to the psycopg 3 driver.
     """
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":

@@ -11,7 +11,8 @@ from simsec.db.models.base import Base, Keyed
 
 
 class Admission(Keyed, Base):
-    """``kind``: consultation | hospitalisation | ambulatoire | urgence; ``status``: open | closed."""
+    """``kind``: consultation | hospitalisation | ambulatoire | urgence.
+    ``status``: open | closed."""
 
     __tablename__ = "admission"
 

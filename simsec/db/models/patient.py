@@ -21,8 +21,10 @@ class Patient(Keyed, Base):
     __tablename__ = "patient"
     __table_args__ = (
         Index("ix_patient_birth_date_k_birth_name", "birth_date", "k_birth_name"),
-        Index("ix_patient_p_birth_name", "p_birth_name"),
-        Index("ix_patient_p_used_name", "p_used_name"),
+        # phonetic name + phonetic first first name: the widened search and the doublon
+        # blocks (a prefix of each index also serves the name alone)
+        Index("ix_patient_p_birth_name_p_first_name", "p_birth_name", "p_first_name"),
+        Index("ix_patient_p_used_name_p_first_name", "p_used_name", "p_first_name"),
         Index("ix_patient_k_birth_name", "k_birth_name"),
         Index("ix_patient_nir", "nir"),
         Index("ix_patient_ins", "ins"),

@@ -1,0 +1,1 @@
+"""Alembic migrations of the simsec database (driven from :mod:`simsec.db.schema`)."""
