@@ -1,0 +1,559 @@
+"""The agenda: free slots, booking, moving, cancelling, arrivals, absences, meetings.
+
+The rules are in :mod:`simsec.rules.agenda` (half-open intervals, opening hours, slot
+grid, conflicts). No double booking, ever (``PRODUCT.md`` §6): every service that puts
+something in a practitioner's agenda first takes :func:`simsec.db.locks.lock_practitioner`,
+then reads the agenda, checks and writes, in the engine's one transaction; a second
+booking of the same slot waits for the first to commit, then sees it and is refused.
+
+Active appointments are those not cancelled (a missed appointment still took its slot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import select
+
+from simsec.actions.catalogue import (
+    AddAbsenceFields,
+    AddToWaitlistFields,
+    AppointmentFields,
+    BookAppointmentFields,
+    CancelAppointmentFields,
+    FindSlotsFields,
+    MoveAppointmentFields,
+    ScheduleMeetingFields,
+)
+from simsec.db.locks import LockTimeout, lock_practitioner
+from simsec.db.models import (
+    Absence,
+    Appointment,
+    AppointmentType,
+    Meeting,
+    Patient,
+    Practitioner,
+    WaitlistEntry,
+)
+from simsec.rules.agenda import (
+    DEFAULT_HORIZON_DAYS,
+    AgendaCode,
+    AgendaIssue,
+    HoursError,
+    Interval,
+    PractitionerAgenda,
+    check_booking,
+    check_meeting,
+    next_free_slots,
+    overlaps,
+    parse_weekly_hours,
+)
+from simsec.services import lookup
+from simsec.services.base import RuleError, ServiceContext
+from simsec.texts.agenda import agenda_issue_message
+from simsec.texts.services import appointment_status_label
+
+__all__ = [
+    "DEFAULT_SLOT_COUNT",
+    "add_absence",
+    "add_to_waitlist",
+    "book_appointment",
+    "cancel_appointment",
+    "find_slots",
+    "mark_arrived",
+    "mark_no_show",
+    "move_appointment",
+    "practitioner_agenda",
+    "schedule_meeting",
+]
+
+#: Slots proposed by ``find_slots`` when the action gives no ``count``.
+DEFAULT_SLOT_COUNT: Final = 5
+#: Appointment statuses that no longer hold a slot.
+_INACTIVE: Final = ("cancelled",)
+#: The longest meeting or appointment looked back for when reading a window (a day).
+_LOOKBACK: Final = timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _refuse_issues(issues: Sequence[AgendaIssue]) -> RuleError:
+    """The refusal of the agenda rules: the first issue's code, every issue's sentence."""
+    message = " ".join(agenda_issue_message(issue) for issue in issues)
+    return RuleError(issues[0].code.value, message)
+
+
+def _lock(ctx: ServiceContext, practitioner: Practitioner) -> None:
+    try:
+        lock_practitioner(ctx.session, practitioner.id)
+    except LockTimeout as error:
+        raise lookup.refuse("agenda_locked", key=practitioner.key) from error
+
+
+def _types(ctx: ServiceContext, practitioner: Practitioner) -> dict[str, int]:
+    rows = ctx.session.scalars(
+        select(AppointmentType).where(AppointmentType.practitioner_id == practitioner.id)
+    ).all()
+    return {row.code: row.minutes for row in rows}
+
+
+def _meetings(ctx: ServiceContext, start: datetime, end: datetime) -> list[Meeting]:
+    return list(
+        ctx.session.scalars(
+            select(Meeting).where(Meeting.start < end, Meeting.start >= start - _LOOKBACK)
+        ).all()
+    )
+
+
+def _meeting_interval(meeting: Meeting) -> Interval:
+    return Interval.of_minutes(meeting.start, max(1, meeting.minutes))
+
+
+def _appointments(
+    ctx: ServiceContext,
+    start: datetime,
+    end: datetime,
+    *,
+    practitioner_id: int | None = None,
+    patient_id: int | None = None,
+    exclude: int | None = None,
+) -> list[Appointment]:
+    query = select(Appointment).where(
+        Appointment.start < end,
+        Appointment.end > start,
+        Appointment.status.not_in(_INACTIVE),
+    )
+    if practitioner_id is not None:
+        query = query.where(Appointment.practitioner_id == practitioner_id)
+    if patient_id is not None:
+        query = query.where(Appointment.patient_id == patient_id)
+    if exclude is not None:
+        query = query.where(Appointment.id != exclude)
+    return list(ctx.session.scalars(query.order_by(Appointment.start, Appointment.id)).all())
+
+
+def _absences(
+    ctx: ServiceContext, practitioner: Practitioner, start: datetime, end: datetime
+) -> list[Interval]:
+    rows = ctx.session.scalars(
+        select(Absence).where(
+            Absence.practitioner_id == practitioner.id, Absence.start < end, Absence.end > start
+        )
+    ).all()
+    return [Interval(row.start, row.end) for row in rows if row.end > row.start]
+
+
+def practitioner_agenda(
+    ctx: ServiceContext,
+    practitioner: Practitioner,
+    start: datetime,
+    end: datetime,
+    *,
+    exclude: int | None = None,
+) -> PractitionerAgenda:
+    """What the agenda rules need of ``practitioner`` between ``start`` and ``end``:
+    hours, appointment types, absences and busy intervals (active appointments, except
+    ``exclude``, and the meetings the practitioner takes part in)."""
+    try:
+        hours = parse_weekly_hours(practitioner.hours or {})
+    except HoursError as error:
+        details = " ".join(agenda_issue_message(issue) for issue in error.issues)
+        raise lookup.refuse("bad_hours", key=practitioner.key, details=details) from error
+    busy = [
+        Interval(a.start, a.end)
+        for a in _appointments(ctx, start, end, practitioner_id=practitioner.id, exclude=exclude)
+    ]
+    busy.extend(
+        _meeting_interval(m)
+        for m in _meetings(ctx, start, end)
+        if practitioner.key in (m.participants or [])
+    )
+    return PractitionerAgenda(
+        key=practitioner.key,
+        hours=hours,
+        appointment_types=_types(ctx, practitioner),
+        absences=tuple(_absences(ctx, practitioner, start, end)),
+        busy=tuple(sorted(busy)),
+    )
+
+
+def _unknown_type(type_code: str) -> RuleError:
+    return _refuse_issues([AgendaIssue(AgendaCode.UNKNOWN_TYPE, "type", {"type": type_code})])
+
+
+def _moment(value: timedelta | datetime | None, now: datetime) -> datetime | None:
+    """A bound of ``find_slots``: a date-time, or an offset (the engine turns scenario
+    offsets into date-times; one left here counts from now)."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return now + value
+    return value
+
+
+def _appointment_json(appointment: Appointment, practitioner: Practitioner) -> dict[str, Any]:
+    return {
+        "key": appointment.key,
+        "practitioner": practitioner.key,
+        "type": appointment.type_code,
+        "start": lookup.iso(appointment.start),
+        "end": lookup.iso(appointment.end),
+        "status": appointment.status,
+    }
+
+
+def _wrong_status(appointment: Appointment, expected: str) -> RuleError:
+    if appointment.status == "cancelled":
+        return lookup.refuse("appointment_cancelled", key=appointment.key)
+    return lookup.refuse(
+        "appointment_wrong_status",
+        key=appointment.key,
+        status=appointment_status_label(appointment.status),
+        expected=appointment_status_label(expected),
+    )
+
+
+# --------------------------------------------------------------------------- slots
+
+
+def find_slots(ctx: ServiceContext, fields: FindSlotsFields) -> dict[str, Any]:
+    """The next free slots of a type, for one practitioner or all those who offer it.
+
+    Slots start at ``after`` (not before now) and end by ``before``; ``count`` defaults
+    to 5. Result: ``slots`` [{``practitioner``, ``start``, ``end``, ``type``}] in order,
+    and ``count``.
+    """
+    after = max(_moment(fields.after, ctx.now) or ctx.now, ctx.now)
+    before = _moment(fields.before, ctx.now)
+    if fields.practitioner is not None:
+        practitioners = [lookup.practitioner(ctx.session, fields.practitioner)]
+    else:
+        ids = select(AppointmentType.practitioner_id).where(AppointmentType.code == fields.type)
+        practitioners = list(
+            ctx.session.scalars(
+                select(Practitioner).where(Practitioner.id.in_(ids)).order_by(Practitioner.key)
+            ).all()
+        )
+    end = before or after + timedelta(days=DEFAULT_HORIZON_DAYS + 1)
+    agendas = [practitioner_agenda(ctx, p, after, end) for p in practitioners]
+    if not any(fields.type in agenda.appointment_types for agenda in agendas):
+        raise _unknown_type(fields.type)
+    if before is not None and before <= after:
+        return {"slots": [], "count": 0}
+    slots = next_free_slots(
+        agendas,
+        fields.type,
+        after,
+        before=before,
+        count=fields.count or DEFAULT_SLOT_COUNT,
+    )
+    found = [
+        {
+            "practitioner": slot.practitioner,
+            "start": lookup.iso(slot.start),
+            "end": lookup.iso(slot.end),
+            "type": slot.type_code,
+        }
+        for slot in slots
+    ]
+    return {"slots": found, "count": len(found)}
+
+
+# --------------------------------------------------------------------------- booking
+
+
+def _check_slot(
+    ctx: ServiceContext,
+    practitioner: Practitioner,
+    patient_id: int | None,
+    type_code: str,
+    start: datetime,
+    *,
+    exclude: int | None = None,
+) -> int:
+    """Refuse a slot the rules do not allow; the minutes of the type otherwise."""
+    if start < ctx.now:
+        raise lookup.refuse("start_in_past", start=start)
+    window_start, window_end = start - _LOOKBACK, start + _LOOKBACK
+    agenda = practitioner_agenda(ctx, practitioner, window_start, window_end, exclude=exclude)
+    patient_busy: list[Interval] = []
+    if patient_id is not None:
+        patient_busy = [
+            Interval(a.start, a.end)
+            for a in _appointments(
+                ctx, window_start, window_end, patient_id=patient_id, exclude=exclude
+            )
+        ]
+    issues = check_booking(agenda, type_code, start, patient_busy=patient_busy)
+    if issues:
+        raise _refuse_issues(issues)
+    return agenda.appointment_types[type_code]
+
+
+def book_appointment(ctx: ServiceContext, fields: BookAppointmentFields) -> dict[str, Any]:
+    """Book an appointment (refused: unknown type for that practitioner, outside opening
+    hours, during an absence, a practitioner or patient overlap, a start in the past).
+
+    Result: ``key``, ``patient``, ``practitioner``, ``type``, ``start``, ``end``,
+    ``status``.
+    """
+    patient = lookup.patient(ctx.session, fields.patient)
+    practitioner = lookup.practitioner(ctx.session, fields.practitioner)
+    _lock(ctx, practitioner)
+    minutes = _check_slot(ctx, practitioner, patient.id, fields.type, fields.start)
+    appointment = Appointment(
+        key=ctx.keys.next_key(ctx.session, Appointment, "appointment"),
+        patient_id=patient.id,
+        practitioner_id=practitioner.id,
+        type_code=fields.type,
+        start=fields.start,
+        end=fields.start + timedelta(minutes=minutes),
+        status="booked",
+        reason=fields.reason,
+        urgent=False,
+        created_at=ctx.now,
+    )
+    ctx.session.add(appointment)
+    ctx.session.flush()
+    return {"patient": patient.key, **_appointment_json(appointment, practitioner)}
+
+
+def move_appointment(ctx: ServiceContext, fields: MoveAppointmentFields) -> dict[str, Any]:
+    """Move a booked appointment to another start (and practitioner), with the booking
+    checks. Result: the appointment as booked now, and ``previous`` {``start``,
+    ``practitioner``}."""
+    appointment = lookup.appointment(ctx.session, fields.appointment)
+    if appointment.status != "booked":
+        raise _wrong_status(appointment, "booked")
+    current = ctx.session.get_one(Practitioner, appointment.practitioner_id)
+    target = (
+        lookup.practitioner(ctx.session, fields.practitioner)
+        if fields.practitioner is not None
+        else current
+    )
+    _lock(ctx, target)
+    minutes = _check_slot(
+        ctx,
+        target,
+        appointment.patient_id,
+        appointment.type_code,
+        fields.start,
+        exclude=appointment.id,
+    )
+    previous = {"start": lookup.iso(appointment.start), "practitioner": current.key}
+    appointment.practitioner_id = target.id
+    appointment.start = fields.start
+    appointment.end = fields.start + timedelta(minutes=minutes)
+    ctx.session.flush()
+    patient = ctx.session.get(Patient, appointment.patient_id) if appointment.patient_id else None
+    return {
+        "patient": patient.key if patient else None,
+        **_appointment_json(appointment, target),
+        "previous": previous,
+    }
+
+
+def _waitlist_for(ctx: ServiceContext, appointment: Appointment) -> list[str]:
+    rows = ctx.session.scalars(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.status == "waiting",
+            WaitlistEntry.type_code == appointment.type_code,
+        )
+        .order_by(WaitlistEntry.id)
+    ).all()
+    return [
+        row.key
+        for row in rows
+        if row.practitioner_id in (None, appointment.practitioner_id)
+        and row.patient_id != appointment.patient_id
+    ]
+
+
+def cancel_appointment(ctx: ServiceContext, fields: CancelAppointmentFields) -> dict[str, Any]:
+    """Cancel a booked appointment, recording who cancelled and why.
+
+    Result: ``key``, ``status``, ``cancelled_by`` and ``waitlist`` (the waiting-list
+    entries that could take the freed slot, when it is still to come).
+    """
+    appointment = lookup.appointment(ctx.session, fields.appointment)
+    if appointment.status != "booked":
+        raise _wrong_status(appointment, "booked")
+    if not fields.reason.strip():
+        raise lookup.refuse("empty_text", field="reason")
+    appointment.status = "cancelled"
+    appointment.cancelled_by = fields.by
+    appointment.cancel_reason = fields.reason
+    waitlist = _waitlist_for(ctx, appointment) if appointment.start > ctx.now else []
+    if waitlist:
+        lookup.warn(ctx, "waitlist_candidates", keys=waitlist)
+    return {
+        "key": appointment.key,
+        "status": appointment.status,
+        "cancelled_by": fields.by,
+        "waitlist": waitlist,
+    }
+
+
+def mark_arrived(ctx: ServiceContext, fields: AppointmentFields) -> dict[str, Any]:
+    """The patient has arrived (a cancelled appointment is refused; one marked absent is
+    corrected, with a warning). Result: ``key`` and ``status``."""
+    appointment = lookup.appointment(ctx.session, fields.appointment)
+    if appointment.status not in ("booked", "no_show"):
+        raise _wrong_status(appointment, "booked")
+    if appointment.status == "no_show":
+        lookup.warn(ctx, "arrived_after_no_show", key=appointment.key)
+    if appointment.start.date() != ctx.now.date():
+        lookup.warn(ctx, "arrival_other_day", key=appointment.key, start=appointment.start)
+    appointment.status = "arrived"
+    return {"key": appointment.key, "status": appointment.status}
+
+
+def mark_no_show(ctx: ServiceContext, fields: AppointmentFields) -> dict[str, Any]:
+    """The patient did not come (only a booked appointment whose start has passed).
+    Result: ``key`` and ``status``."""
+    appointment = lookup.appointment(ctx.session, fields.appointment)
+    if appointment.status != "booked":
+        raise _wrong_status(appointment, "booked")
+    if appointment.start > ctx.now:
+        raise lookup.refuse("not_started", key=appointment.key, start=appointment.start)
+    appointment.status = "no_show"
+    return {"key": appointment.key, "status": appointment.status}
+
+
+def add_to_waitlist(ctx: ServiceContext, fields: AddToWaitlistFields) -> dict[str, Any]:
+    """Put a patient on the waiting list for a type (and a practitioner).
+
+    Refused when no practitioner (or not the one named) offers the type. Result: ``key``,
+    ``patient``, ``type``, ``practitioner``.
+    """
+    patient = lookup.patient(ctx.session, fields.patient)
+    practitioner = (
+        lookup.practitioner(ctx.session, fields.practitioner)
+        if fields.practitioner is not None
+        else None
+    )
+    offered = select(AppointmentType.id).where(AppointmentType.code == fields.type)
+    if practitioner is not None:
+        offered = offered.where(AppointmentType.practitioner_id == practitioner.id)
+    if ctx.session.scalars(offered).first() is None:
+        raise _unknown_type(fields.type)
+    entry = WaitlistEntry(
+        key=ctx.keys.next_key(ctx.session, WaitlistEntry, "waitlist"),
+        patient_id=patient.id,
+        type_code=fields.type,
+        practitioner_id=practitioner.id if practitioner else None,
+        note=fields.note,
+        status="waiting",
+        created_at=ctx.now,
+    )
+    ctx.session.add(entry)
+    ctx.session.flush()
+    return {
+        "key": entry.key,
+        "patient": patient.key,
+        "type": fields.type,
+        "practitioner": practitioner.key if practitioner else None,
+    }
+
+
+def add_absence(ctx: ServiceContext, fields: AddAbsenceFields) -> dict[str, Any]:
+    """Record an absence of a practitioner; returns the booked appointments it hits (to
+    move or cancel, with a warning). Result: ``key``, ``practitioner``, ``from``, ``to``,
+    ``appointments`` [{``key``, ``start``, ``patient``}]."""
+    practitioner = lookup.practitioner(ctx.session, fields.practitioner)
+    if fields.to <= fields.from_:
+        raise lookup.refuse("invalid_period", start=fields.from_, end=fields.to)
+    _lock(ctx, practitioner)
+    absence = Absence(
+        key=ctx.keys.next_key(ctx.session, Absence, "absence"),
+        practitioner_id=practitioner.id,
+        start=fields.from_,
+        end=fields.to,
+        reason=fields.reason,
+    )
+    ctx.session.add(absence)
+    ctx.session.flush()
+    hit = [
+        a
+        for a in _appointments(ctx, fields.from_, fields.to, practitioner_id=practitioner.id)
+        if a.status == "booked"
+    ]
+    patients = _patient_keys(ctx, (a.patient_id for a in hit))
+    hits = [
+        {"key": a.key, "start": lookup.iso(a.start), "patient": patients.get(a.patient_id)}
+        for a in hit
+    ]
+    if hits:
+        lookup.warn(ctx, "absence_hits", count=len(hits), keys=[h["key"] for h in hits])
+    return {
+        "key": absence.key,
+        "practitioner": practitioner.key,
+        "from": lookup.iso(fields.from_),
+        "to": lookup.iso(fields.to),
+        "appointments": hits,
+    }
+
+
+def _patient_keys(ctx: ServiceContext, ids: Iterable[int | None]) -> dict[int | None, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = ctx.session.execute(select(Patient.id, Patient.key).where(Patient.id.in_(wanted)))
+    return {row.id: row.key for row in rows}
+
+
+def schedule_meeting(ctx: ServiceContext, fields: ScheduleMeetingFields) -> dict[str, Any]:
+    """Schedule a meeting. Participants are practitioner keys (their agenda is checked:
+    appointments, meetings, absences) or free names. Refused: a busy participant, a room
+    already taken, a start in the past. Result: ``key``, ``title``, ``start``, ``end``,
+    ``participants``, ``room``."""
+    if fields.start < ctx.now:
+        raise lookup.refuse("start_in_past", start=fields.start)
+    wanted = Interval.of_minutes(fields.start, fields.minutes)
+    keys = list(dict.fromkeys(fields.participants))
+    practitioners = ctx.session.scalars(
+        select(Practitioner).where(Practitioner.key.in_(keys)).order_by(Practitioner.id)
+    ).all()
+    for practitioner in practitioners:
+        _lock(ctx, practitioner)
+    window_start, window_end = wanted.start - _LOOKBACK, wanted.end + _LOOKBACK
+    busy: dict[str, list[Interval]] = {}
+    for practitioner in practitioners:
+        agenda = practitioner_agenda(ctx, practitioner, window_start, window_end)
+        busy[practitioner.key] = [*agenda.busy, *agenda.absences]
+    issues = check_meeting(fields.start, fields.minutes, busy)
+    if issues:
+        raise _refuse_issues(issues)
+    if fields.room:
+        for meeting in _meetings(ctx, window_start, window_end):
+            interval = _meeting_interval(meeting)
+            if meeting.room == fields.room and overlaps(interval, wanted):
+                raise lookup.refuse(
+                    "room_busy",
+                    room=fields.room,
+                    title=meeting.title,
+                    start=interval.start,
+                    end=interval.end,
+                )
+    meeting = Meeting(
+        key=ctx.keys.next_key(ctx.session, Meeting, "meeting"),
+        title=fields.title,
+        start=fields.start,
+        minutes=fields.minutes,
+        room=fields.room,
+        participants=keys,
+    )
+    ctx.session.add(meeting)
+    ctx.session.flush()
+    return {
+        "key": meeting.key,
+        "title": fields.title,
+        "start": lookup.iso(wanted.start),
+        "end": lookup.iso(wanted.end),
+        "participants": keys,
+        "room": fields.room,
+    }
