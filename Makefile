@@ -33,11 +33,12 @@ test: $(STAMP_DEV)
 	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check simsec tests benchmarks
-	$(BIN)/ruff format --check simsec tests benchmarks
+	$(BIN)/ruff check simsec tests benchmarks tools
+	$(BIN)/ruff format --check simsec tests benchmarks tools
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
+	$(BIN)/mypy tools/catalogs.py
 
 imports: $(STAMP_DEV)
 	$(BIN)/lint-imports
@@ -49,9 +50,11 @@ check: lint typecheck imports test
 bench: $(STAMP_BENCH)
 	$(BIN)/python -m benchmarks $(ARGS)
 
-## Recompile the gettext catalogs after editing the .po files.
+## Extract, merge, compile and check the gettext catalogs (translate new entries between update and compile).
 locales: $(STAMP_DEV)
-	$(BIN)/pybabel compile -d simsec/locales -D messages
+	$(BIN)/python tools/catalogs.py update
+	$(BIN)/python tools/catalogs.py compile
+	$(BIN)/python tools/catalogs.py check
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
