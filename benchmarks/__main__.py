@@ -10,7 +10,6 @@ from benchmarks.report import Report
 
 #: Benchmark modules in the order they run; each exposes ``run(report)``.
 MODULES = [
-    "bench_rules",
     "bench_world",
     "bench_search",
     "bench_duplicates",
