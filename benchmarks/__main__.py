@@ -13,6 +13,7 @@ MODULES = [
     "bench_world",
     "bench_search",
     "bench_duplicates",
+    "bench_engine",
 ]
 
 

@@ -20,6 +20,7 @@ from typing import Final
 import click
 
 from simsec.cli.common import EXIT_FINDING, EXIT_USAGE
+from simsec.cli.scenario_test import add_test_command
 from simsec.i18n import _, ngettext
 from simsec.scenario.loader import load_scenario
 from simsec.scenario.schema import SCHEMA_FILE_NAME, schema_text
@@ -172,7 +173,12 @@ def add_new(scenario: click.Group) -> None:
 
 
 #: The ``scenario`` sub-commands, in help order; later commands add a function here.
-COMMANDS: Final[tuple[Callable[[click.Group], None], ...]] = (add_validate, add_schema, add_new)
+COMMANDS: Final[tuple[Callable[[click.Group], None], ...]] = (
+    add_validate,
+    add_schema,
+    add_new,
+    add_test_command,
+)
 
 
 def register(group: click.Group) -> None:

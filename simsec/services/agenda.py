@@ -112,6 +112,9 @@ def _meeting_interval(meeting: Meeting) -> Interval:
     return Interval.of_minutes(meeting.start, max(1, meeting.minutes))
 
 
+_LONGEST_APPOINTMENT = timedelta(days=1)
+
+
 def _appointments(
     ctx: ServiceContext,
     start: datetime,
@@ -123,6 +126,9 @@ def _appointments(
 ) -> list[Appointment]:
     query = select(Appointment).where(
         Appointment.start < end,
+        # No appointment lasts a day: bounding ``start`` from below lets the
+        # (practitioner, start) index skip the past instead of reading a whole year.
+        Appointment.start > start - _LONGEST_APPOINTMENT,
         Appointment.end > start,
         Appointment.status.not_in(_INACTIVE),
     )
