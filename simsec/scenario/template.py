@@ -107,18 +107,28 @@ events:
 
 # Le barème : un critère par ligne de la grille, avec sa compétence.
 rubric:
-  - id: recherche_avant_creation
-    label: "L'identité est recherchée avant toute création"
+  - id: dossier_retrouve
+    label: "Le dossier existant est retrouvé, sans création de doublon"
     competency: SAMA.1.3
     criterion: "Les procédures sont respectées"
     points: 2
-    check:
-      before:
-        first: {do: search_patients}
-        then: {do: create_patient}
+    check:                    # all: toutes les conditions ; any: l'une d'elles ; not: le contraire
+      all:
+        - action: {do: search_patients}
+        - no_action: {do: create_patient}
     feedback:
-      pass: "Vous avez recherché le patient avant de créer un dossier."
-      fail: "Recherchez toujours l'identité avant de créer un dossier."
+      pass: "Vous avez recherché le patient et retrouvé son dossier."
+      fail: "Recherchez toujours l'identité avant de créer un dossier : risque de doublon."
+  - id: arrivee_enregistree
+    label: "L'arrivée de la patiente est enregistrée"
+    competency: SAMA.1.1
+    criterion: "La mise à jour des informations est fiable"
+    points: 1
+    check:
+      state: {entity: appointment, where: {key: rdv1}, has: {status: arrived}}
+    feedback:
+      pass: "L'arrivée est enregistrée dans l'agenda."
+      fail: "Pensez à marquer l'arrivée du patient dans l'agenda."
   - id: posture
     label: "Posture adaptée à l'interlocuteur"
     competency: TR.3
@@ -135,6 +145,13 @@ solutions:
       - {do: search_patients, with: {birth_name: DUPONT, birth_date: 1985-04-12}, as: recherche1}
       - {do: mark_arrived, with: {appointment: rdv1}}
       - {do: end_interaction, with: {person: v_dupont, outcome: done}}
+  # Une erreur typique, et les critères qu'elle doit faire échouer.
+  - id: creation_en_doublon
+    expect: {score: 0, failed: [dossier_retrouve, arrivee_enregistree]}
+    actions:
+      - {at: 10s, do: attend, with: {person: v_dupont}}
+      - {do: create_patient, with: {birth_name: DUPONT, first_names: [MARIE], birth_date: 1985-04-12, sex: F, birth_place: "75056"}, as: nouveau}
+      - {do: book_appointment, with: {patient: nouveau, practitioner: dr_martin, type: C, start: 2026-03-02T09:00}, expect_error: true}  # rdv1 occupe ce créneau
 """
 
 
