@@ -14,6 +14,7 @@ MODULES = [
     "bench_search",
     "bench_duplicates",
     "bench_engine",
+    "bench_reports",
 ]
 
 

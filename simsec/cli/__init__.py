@@ -14,12 +14,22 @@ from collections.abc import Sequence
 import click
 
 from simsec import __version__
-from simsec.cli import db, identity, nir, patients, scenario, score, world
+from simsec.cli import cohort, db, identity, nir, patients, report, scenario, score, world
 from simsec.cli.common import EXIT_USAGE, CommandModule
 from simsec.i18n import _, activate_for_process, resolve_lang
 
 #: Each module adds its commands to the root group with ``register(group)``.
-COMMAND_MODULES: tuple[CommandModule, ...] = (nir, db, scenario, score, world, patients, identity)
+COMMAND_MODULES: tuple[CommandModule, ...] = (
+    nir,
+    db,
+    scenario,
+    score,
+    report,
+    cohort,
+    world,
+    patients,
+    identity,
+)
 
 
 def _prescan_lang(argv: Sequence[str]) -> str | None:

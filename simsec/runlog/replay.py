@@ -240,13 +240,22 @@ def _load(file: Path) -> LoadResult:
     return found
 
 
-def _comparable(result: Mapping[str, Any]) -> dict[str, Any]:
-    """A result without what depends on the language of the messages."""
-    out = {key: value for key, value in result.items() if key != "warnings"}
-    error = out.get("error")
-    if isinstance(error, Mapping):
-        out["error"] = {"code": error.get("code")}
-    return out
+#: Keys of a result whose text depends on the language of the run (messages, labels),
+#: not on what the action did: a French run replayed in English must still agree.
+_LANGUAGE_DEPENDENT: Final = frozenset({"message", "label", "warnings"})
+
+
+def _comparable(result: Any) -> Any:
+    """A result without what depends on the language of the messages, at any depth."""
+    if isinstance(result, Mapping):
+        return {
+            key: _comparable(value)
+            for key, value in result.items()
+            if key not in _LANGUAGE_DEPENDENT
+        }
+    if isinstance(result, list | tuple):
+        return [_comparable(item) for item in result]
+    return result
 
 
 #: Actions that only read the database: a replay keeps their logged result instead of

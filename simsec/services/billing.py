@@ -95,8 +95,12 @@ def fee_case(
     )
 
 
-def split_json(split: FeeSplit) -> dict[str, Any]:
-    """The labelled lines and the terms of a split, as stored on the invoice."""
+def split_json(split: FeeSplit, *, labels: bool = False) -> dict[str, Any]:
+    """The lines and the terms of a split, as stored on the invoice.
+
+    The database keeps codes only, so that its content never depends on the language of
+    the session (a replay in another language rebuilds the same rows); ``labels=True``
+    adds the translated label of each line for the action's result and the screen."""
     return {
         "on": split.on.isoformat(),
         "tariff": lookup.money(split.tariff),
@@ -109,7 +113,7 @@ def split_json(split: FeeSplit) -> dict[str, Any]:
         "lines": [
             {
                 "code": line.code.value,
-                "label": line_label(line.code),
+                **({"label": line_label(line.code)} if labels else {}),
                 "payer": line.payer.value,
                 "amount": lookup.money(line.amount),
             }
@@ -246,7 +250,7 @@ def bill(ctx: ServiceContext, fields: BillFields) -> dict[str, Any]:
         "participation": lookup.money(split.participation),
         "patient_part": lookup.money(split.reste_a_charge),
         "due_at_desk": lookup.money(due),
-        "split": invoice.split,
+        "split": split_json(split, labels=True),
     }
 
 
