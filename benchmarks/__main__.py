@@ -15,6 +15,7 @@ MODULES = [
     "bench_duplicates",
     "bench_engine",
     "bench_reports",
+    "bench_ui",
 ]
 
 

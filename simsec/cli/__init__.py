@@ -14,12 +14,26 @@ from collections.abc import Sequence
 import click
 
 from simsec import __version__
-from simsec.cli import cohort, db, identity, nir, patients, report, scenario, score, world
+from simsec.cli import (
+    cohort,
+    db,
+    identity,
+    nir,
+    patients,
+    play,
+    report,
+    scenario,
+    score,
+    serve,
+    world,
+)
 from simsec.cli.common import EXIT_USAGE, CommandModule
 from simsec.i18n import _, activate_for_process, resolve_lang
 
 #: Each module adds its commands to the root group with ``register(group)``.
 COMMAND_MODULES: tuple[CommandModule, ...] = (
+    play,
+    serve,
     nir,
     db,
     scenario,
@@ -48,7 +62,7 @@ def make_cli() -> click.Group:
         invoke_without_command=True,
         help=_(
             "simsec : simulateur de secrétariat médical. Sans commande, ouvre l'accueil "
-            "(pour l'instant, cette aide)."
+            "du stagiaire dans le terminal (hors terminal interactif : cette aide)."
         ),
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
@@ -62,6 +76,10 @@ def make_cli() -> click.Group:
     @click.pass_context
     def root(ctx: click.Context, lang: str | None) -> None:
         if ctx.invoked_subcommand is None:
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                from simsec.cli.play import open_home
+
+                ctx.exit(open_home(lang))
             click.echo(ctx.get_help())
 
     for module in COMMAND_MODULES:
