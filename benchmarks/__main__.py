@@ -16,6 +16,7 @@ MODULES = [
     "bench_engine",
     "bench_reports",
     "bench_ui",
+    "bench_replay",
 ]
 
 

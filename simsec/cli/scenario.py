@@ -20,6 +20,7 @@ from typing import Final
 import click
 
 from simsec.cli.common import EXIT_FINDING, EXIT_USAGE
+from simsec.cli.play_trial import add_play_command
 from simsec.cli.scenario_test import add_test_command
 from simsec.i18n import _, ngettext
 from simsec.scenario.loader import load_scenario
@@ -178,6 +179,7 @@ COMMANDS: Final[tuple[Callable[[click.Group], None], ...]] = (
     add_schema,
     add_new,
     add_test_command,
+    add_play_command,
 )
 
 

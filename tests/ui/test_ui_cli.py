@@ -10,7 +10,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import DATA
+from ui_support import DATA
 
 from simsec.cli import play, serve
 from simsec.ui import runner

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from conftest import SIZE, settle, wait_for_screen
 from textual.widgets import DataTable
+from ui_support import SIZE, settle, wait_for_screen
 
 from simsec.ui.app import SimsecApp
 from simsec.ui.context import RestartRequest

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from conftest import SCENARIO, SIZE, settle, wait_for_screen
 from textual.widgets import DataTable, Static
+from ui_support import SCENARIO, SIZE, settle, wait_for_screen
 
 from simsec.rules import mrz
 from simsec.runlog.verify import verify_log

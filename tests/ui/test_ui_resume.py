@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DATA, SIZE, settle, wait_for_screen
 from textual.widgets import DataTable
+from ui_support import DATA, SIZE, settle, wait_for_screen
 
 from simsec.config import Settings
 from simsec.runlog.replay import replay_log

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DATA, fake_wall
+from ui_support import DATA, fake_wall
 
 from simsec.actions.engine import ActionOutcome
 from simsec.rules import mrz

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import SIZE, settle, wait_for_screen
+from ui_support import SIZE, settle, wait_for_screen
 
 from simsec.ui.app import SimsecApp
 from simsec.ui.screens.workspace import WorkspaceScreen

@@ -10,7 +10,7 @@ which any module may ask with :class:`~simsec.ui.messages.AttendRequested`).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -98,11 +98,16 @@ class DeskModule(ModuleScreen):
         wanted = [f"card-{card.key}" for card in cards]
         if shown == wanted:
             return
-        holder.remove_children()
+        # Removing is asynchronous: mounting cards with the same ids before the old ones
+        # are gone raises DuplicateIds. Queued callbacks run one after the other, in order.
+        self.call_later(self._replace_cards, holder, list(cards))
+
+    async def _replace_cards(self, holder: VerticalScroll, cards: list[Any]) -> None:
+        await holder.remove_children()
         if cards:
-            holder.mount_all(DocumentCardView(card) for card in cards)
+            await holder.mount_all(DocumentCardView(card) for card in cards)
         else:
-            holder.mount(Static(_("Aucun document remis."), classes="dim"))
+            await holder.mount(Static(_("Aucun document remis."), classes="dim"))
 
     def on_module_shown(self) -> None:
         self.session.mark_messages_read()
