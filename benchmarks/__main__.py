@@ -1,4 +1,7 @@
-"""Run the benchmarks: ``python -m benchmarks [NAME ...]`` (``make bench``, ``make bench ARGS=search``)."""
+"""Run the benchmarks: ``python -m benchmarks [NAME ...]``.
+
+``make bench`` runs them all; ``make bench ARGS=search`` runs one.
+"""
 
 from __future__ import annotations
 

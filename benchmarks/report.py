@@ -44,12 +44,15 @@ class Report:
         self.lines.append(line)
         cmp = ">=" if higher_is_better else "<="
         target_s = f"target {cmp} {target:g} {unit}" if target is not None else "no target"
-        ratio_s = f"  (x{value / ratio_ref:.2f} of reference {ratio_ref:.4g} {unit})" if ratio_ref else ""
+        ratio_s = ""
+        if ratio_ref:
+            ratio_s = f"  (x{value / ratio_ref:.2f} of reference {ratio_ref:.4g} {unit})"
         verdict = {True: "OK", False: "MISSED", None: "--"}[line.ok]
         print(f"  {name:<58} {value:>12.4g} {unit:<6} {target_s:<22} {verdict}{ratio_s}")
         sys.stdout.flush()
 
     def summary(self) -> int:
         missed = [line.name for line in self.lines if line.ok is False]
-        print(f"\n{len(self.lines)} figures, {len(missed)} missed" + (f": {missed}" if missed else ""))
+        listed = f": {missed}" if missed else ""
+        print(f"\n{len(self.lines)} figures, {len(missed)} missed{listed}")
         return 0
