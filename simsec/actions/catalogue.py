@@ -138,8 +138,12 @@ Regime = Literal[
     "camieg",
     "banque_de_france",
     "autre",
+    "ceam",
 ]
-"""AMO régimes (domain reference §4.1): général (CPAM), MSA, special régimes, Alsace-Moselle."""
+"""AMO régimes (domain reference §4.1): général (CPAM), MSA, special régimes, Alsace-Moselle;
+``ceam``: a European health insurance card holder on a temporary stay, covered like a
+locally insured person for the care needed during the stay (couverture.md; Regulation (EC)
+883/2004 art. 19), the rights dates being the card's validity."""
 Exemption = Literal["none", "ald", "maternite", "at_mp"]
 """Exonérations of the ticket modérateur carried by the AMO rights (domain reference §4.3)."""
 
@@ -237,6 +241,8 @@ class PatientTraits(FormatModel):
     phone: str | None = None
     email: str | None = None
     address: Address | None = None
+    medecin_traitant: str | None = None
+    """The declared médecin traitant (a practitioner key or a name; CSS L162-5-3)."""
 
 
 class PatientChanges(FormatModel):
@@ -253,6 +259,8 @@ class PatientChanges(FormatModel):
     phone: str | None = None
     email: str | None = None
     address: Address | None = None
+    medecin_traitant: str | None = None
+    """The declared médecin traitant (a practitioner key or a name; ``null``: none)."""
 
     @model_validator(mode="after")
     def _not_empty(self) -> PatientChanges:

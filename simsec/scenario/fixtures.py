@@ -21,7 +21,8 @@ Generated values:
   birth place (INSEE, décret 82-103), with an order number from the seed, the next one
   if the number is taken; ``none`` (or a sex ``I``) leaves the patient without NIR;
 - missing traits: names from Faker ``fr_FR`` in RNIV form, a birth date between 1940 and
-  2005, a birth place among large communes;
+  2005, a birth place among large communes (``birth_place: none``: unknown, stored
+  NULL, and then no NIR can be made from the traits);
 - an identity status of ``recuperee`` or ``qualifiee`` carries the INS (the NIR and the
   démonstration OID, domain reference §2.3); ``validee`` or ``qualifiee`` a checked
   identity card (RNIV EXI SI 07);
@@ -64,6 +65,7 @@ from simsec.rules.identity import normalise_first_names, normalise_name
 from simsec.rules.nir import MakeNirError, make_nir
 from simsec.rules.rpps import make_rpps
 from simsec.scenario.model import (
+    UNKNOWN,
     AccessRequestFixture,
     AppointmentFixture,
     Document,
@@ -79,7 +81,7 @@ from simsec.services.search_keys import patient_search_columns
 from simsec.world.generator import populate
 from simsec.world.history import SPECIALTIES
 
-__all__ = ["INS_DEMO_OID", "FixtureError", "build_database", "load_fixtures"]
+__all__ = ["INS_DEMO_OID", "FixtureError", "build_database", "insured_nir", "load_fixtures"]
 
 #: INS-NIR démonstration OID: simsec's identities are fake (domain reference §2.3).
 INS_DEMO_OID: Final = "1.2.250.1.213.1.4.11"
@@ -240,7 +242,10 @@ def _patient(session: Session, seed: int, start: datetime, fixture: PatientFixtu
     birth_date = fixture.birth_date or date(
         rng.randint(1940, 2005), rng.randint(1, 12), rng.randint(1, 28)
     )
-    birth_place = fixture.birth_place or rng.choice(_BIRTH_PLACES)
+    if fixture.birth_place == UNKNOWN:
+        birth_place: str | None = None
+    else:
+        birth_place = fixture.birth_place or rng.choice(_BIRTH_PLACES)
     if fixture.nir == "auto":
         nir = generated_nir(session, rng, sex, birth_date, birth_place)
     elif fixture.nir == "none":
@@ -317,6 +322,7 @@ def _coverage(session: Session, patient: Patient, fixture: PatientFixture) -> No
             amo_exemption=amo.exemption if amo else "none",
             c2s=bool(amo and amo.c2s),
             ame=bool(amo and amo.ame),
+            ceam=bool(amo and amo.regime == "ceam"),
             amc_organisme=amc.organisme if amc else None,
             amc_contract=amc.contract if amc else None,
             amc_valid_until=amc.valid_until if amc else None,
@@ -418,14 +424,43 @@ def card_holders(people: Sequence[Person]) -> dict[str, str]:
     return holders
 
 
+def _document_nir(scenario: Scenario, key: str) -> str | None:
+    """The NIR printed on a document that a person carries as their own (a carte Vitale,
+    an attestation de droits...), for a person who is not a patient yet."""
+    person = next((p for p in scenario.people if p.key == key), None)
+    if person is None:
+        return None
+    return next(
+        (d.nir for d in person.documents if d.nir and (d.holder is None or d.holder == key)),
+        None,
+    )
+
+
+def insured_nir(
+    session: Session, scenario: Scenario, of: str, patient_key: str | None, nir: str | None
+) -> str | None:
+    """The NIR the insurer knows ``of`` (a patient or a person) by: the patient's own, else
+    the one of their registry entry (``of:`` the patient, or ``of:`` the person, whose
+    entry is ``ins#<person>``), else the one printed on the person's own documents. A
+    person who becomes a patient during the run is then found by that number
+    (``check_rights``, ``read_vitale``, ``call_insi`` by Vitale)."""
+    if nir is not None:
+        return nir
+    if patient_key is not None:
+        condition = InsRegistryEntry.patient_key == patient_key
+    else:
+        condition = InsRegistryEntry.key == f"ins#{of}"
+    found = session.scalar(
+        select(InsRegistryEntry.nir).where(condition).order_by(InsRegistryEntry.id).limit(1)
+    )
+    return found if found is not None else _document_nir(scenario, of)
+
+
 def _insurer(
     session: Session, scenario: Scenario, entry: InsurerEntry, holders: Mapping[str, str]
 ) -> None:
     _traits, patient_key, nir = _holder_traits(session, scenario, entry.of)
-    if nir is None and patient_key is not None:
-        nir = session.scalar(
-            select(InsRegistryEntry.nir).where(InsRegistryEntry.patient_key == patient_key).limit(1)
-        )
+    nir = insured_nir(session, scenario, entry.of, patient_key, nir)
     subject = patient_key or entry.of
     amo, amc = entry.amo, entry.amc
     session.add(
@@ -441,7 +476,7 @@ def _insurer(
             exemption=amo.exemption if amo else "none",
             c2s=bool(amo and amo.c2s),
             ame=bool(amo and amo.ame),
-            ceam=False,
+            ceam=bool(amo and amo.regime == "ceam"),
             amc_organisme=amc.organisme if amc else None,
             amc_contract=amc.contract if amc else None,
             amc_valid_until=amc.valid_until if amc else None,

@@ -199,6 +199,24 @@ InseeCode = Annotated[
     WithJsonSchema({"type": "string", "pattern": _INSEE_RE.pattern}),
 ]
 
+UNKNOWN: Final = "none"
+"""A fixture trait written ``none``: known to be unknown (stored NULL), not generated."""
+
+
+def _parse_birth_place_spec(value: Any) -> str:
+    """``none`` (unknown birth place) or an INSEE code."""
+    return UNKNOWN if value == UNKNOWN else _parse_insee(value)
+
+
+#: A patient fixture's birth place: an INSEE code, or ``none`` for an unknown one.
+BirthPlaceSpec = Annotated[
+    str,
+    PlainValidator(_parse_birth_place_spec),
+    WithJsonSchema(
+        {"anyOf": [{"enum": [UNKNOWN]}, {"type": "string", "pattern": _INSEE_RE.pattern}]}
+    ),
+]
+
 _NIR_RE: Final = re.compile(r"^[0-9]{5}[0-9AB][0-9]{9}$")
 
 
@@ -266,7 +284,9 @@ class PatientFixture(FormatModel):
     used_first_name: str | None = None
     birth_date: Date | None = None
     sex: Sex | None = None
-    birth_place: InseeCode | None = None
+    birth_place: BirthPlaceSpec | None = None
+    """An INSEE code; ``none``: unknown (stored empty, like ``nir: none``); omitted:
+    generated."""
     nir: NirSpec = "auto"
     identity_status: IdentityStatus = "provisoire"
     attributes: list[IdentityAttribute] = Field(default_factory=list)
@@ -279,6 +299,11 @@ class PatientFixture(FormatModel):
     """simsec addition: the declared médecin traitant (practitioner key or name)."""
     coverage: Coverage | None = None
     record: list[RecordItem] = Field(default_factory=list)
+
+    @property
+    def known_birth_place(self) -> str | None:
+        """The INSEE code of the birth place, None when written ``none`` or omitted."""
+        return None if self.birth_place == UNKNOWN else self.birth_place
 
 
 _FULL_ENTRY_FIELDS: Final = ("birth_name", "first_names", "birth_date", "sex", "birth_place")

@@ -9,8 +9,9 @@ clock, the timeline, the stage, the engine and the run-log writer.
   order, each at its own time), moves people onto the stage and logs ``event`` records;
 - :meth:`Run.perform` applies one action through :meth:`Engine.apply
   <simsec.actions.engine.Engine.apply>` at the current scenario time, logs the
-  ``action`` record, lets the timeline react (``when`` events, tasks) and fires what
-  fell due; ``wait`` (solutions only) is logged, then moves the clock;
+  ``action`` record, lets the timeline react (``when`` events, tasks) and the stage
+  follow (a person who leaves, the documents asked for) and fires what fell due;
+  ``wait`` (solutions only) is logged, then moves the clock;
 - :meth:`Run.recall` logs a read-only action with its known result, without applying
   it (a replay of a verified log);
 - :meth:`Run.view` logs what the trainee opened (not replayed);
@@ -304,6 +305,10 @@ class Run:
             person = fact.with_.get("person")
             if isinstance(person, str):
                 self.stage.leave(person)
+        if fact.ok and fact.do == "request_document":
+            person, kind = fact.with_.get("person"), fact.with_.get("kind")
+            if isinstance(person, str) and isinstance(kind, str):
+                self.stage.request(person, kind)
         if fact.ok and outcome.action is not None and isinstance(outcome.action.with_, WaitFields):
             wait = outcome.action.with_
             target = (

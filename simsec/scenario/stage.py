@@ -5,11 +5,15 @@ catalogue and which documents they carry (shown on arrival, on request, or never
 PRODUCT.md §2.1: a person is at the desk (or on the line) once their ``visitor`` (or
 ``call``) event fired, and until the trainee ends the interaction with them.
 PRODUCT.md §3, fault injection: INSi or ADRi unavailable or slow, from the timeline.
+SCENARIO_FORMAT.md § people, ``shown``: a document ``on_arrival`` is handed over as the
+person arrives, one ``on_request`` only once the trainee asked for its kind
+(``request_document``), one ``never`` not at all; :meth:`ScenarioStage.handed_over` says
+which, so that the services only use documents actually presented.
 
 :class:`ScenarioStage` implements :class:`simsec.services.base.Stage` for the services;
 the run moves people in (:meth:`arrive`) and out (:meth:`leave`) as events fire and
-interactions end, so that a replay, firing the same events and applying the same
-actions, sees the same stage.
+interactions end, and records the documents asked for (:meth:`request`), so that a
+replay, firing the same events and applying the same actions, sees the same stage.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ class ScenarioStage:
             for document in person.documents
         }
         self._present: dict[str, str] = {}
+        self._requested: set[tuple[str, str]] = set()
 
     # --------------------------------------------------------- Stage protocol
 
@@ -88,6 +93,18 @@ class ScenarioStage:
 
     def service_state(self, service: str, at: datetime) -> str:
         return self._timeline.service_state(service, at)
+
+    def handed_over(self, key: str) -> bool:
+        """Whether the document ``key`` was handed over during this run: shown on
+        arrival, or of a kind the trainee asked its carrier for (``request_document``).
+        A document ``never`` shown, or unknown, was not."""
+        found = self._documents.get(key)
+        if found is None:
+            return False
+        person, document = found
+        if document.shown == "on_arrival":
+            return True
+        return document.shown == "on_request" and (person.key, document.kind) in self._requested
 
     # --------------------------------------------------------- what services may ask
 
@@ -109,6 +126,13 @@ class ScenarioStage:
     def leave(self, key: str) -> None:
         """The trainee ended the interaction with the person."""
         self._present.pop(key, None)
+
+    def request(self, person: str, kind: str) -> None:
+        """The trainee asked ``person`` for a document of ``kind`` (``request_document``
+        succeeded): the documents of that kind they carry ``on_request`` are handed over,
+        for the rest of the run."""
+        if person in self._people:
+            self._requested.add((person, kind))
 
     @property
     def present_people(self) -> Mapping[str, str]:

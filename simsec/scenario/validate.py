@@ -352,7 +352,7 @@ class _Checker:
                 return {
                     "sex": patient.sex,
                     "birth_date": patient.birth_date,
-                    "birth_place": patient.birth_place,
+                    "birth_place": patient.known_birth_place,
                 }
         return {}
 
@@ -370,7 +370,7 @@ class _Checker:
             traits = {
                 "sex": patient.sex,
                 "birth_date": patient.birth_date,
-                "birth_place": patient.birth_place,
+                "birth_place": patient.known_birth_place,
             }
             self.check_nir((*path, "nir"), patient.nir, traits)
         if (

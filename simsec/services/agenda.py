@@ -11,11 +11,12 @@ Active appointments are those not cancelled (a missed appointment still took its
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import Executable, Select, bindparam, select
 
 from simsec.actions.catalogue import (
     AddAbsenceFields,
@@ -44,6 +45,7 @@ from simsec.rules.agenda import (
     HoursError,
     Interval,
     PractitionerAgenda,
+    WeeklyHours,
     check_booking,
     check_meeting,
     next_free_slots,
@@ -53,12 +55,13 @@ from simsec.rules.agenda import (
 from simsec.services import lookup
 from simsec.services.base import RuleError, ServiceContext
 from simsec.texts.agenda import agenda_issue_message
-from simsec.texts.services import appointment_status_label
+from simsec.texts.services import appointment_status_label, practitioner_name
 
 __all__ = [
     "DEFAULT_SLOT_COUNT",
     "add_absence",
     "add_to_waitlist",
+    "agendas",
     "book_appointment",
     "cancel_appointment",
     "find_slots",
@@ -93,63 +96,146 @@ def _lock(ctx: ServiceContext, practitioner: Practitioner) -> None:
         raise lookup.refuse("agenda_locked", key=practitioner.key) from error
 
 
-def _types(ctx: ServiceContext, practitioner: Practitioner) -> dict[str, int]:
-    rows = ctx.session.scalars(
-        select(AppointmentType).where(AppointmentType.practitioner_id == practitioner.id)
-    ).all()
-    return {row.code: row.minutes for row in rows}
+# The agenda is read with column queries prepared once (bound parameters, compiled
+# statement cached by SQLAlchemy) and run on the action's connection: no ORM entity is
+# built for the rows the rules only need as intervals. Every appointment query is bounded
+# on ``start`` from both sides, so that the (practitioner, start) and (patient, start)
+# indexes read the window only, never a practitioner's or a patient's whole history.
+
+#: No appointment lasts a day: bounding ``start`` from below by this lets the indexes
+#: skip the past.
+_LONGEST_APPOINTMENT: Final = timedelta(days=1)
+#: An id no row has (ids start at 1): "exclude nothing".
+_NO_ID: Final = 0
+
+_TYPES: Final = select(
+    AppointmentType.practitioner_id, AppointmentType.code, AppointmentType.minutes
+).where(AppointmentType.practitioner_id.in_(bindparam("owners", expanding=True)))
+
+_ABSENCES: Final = (
+    select(Absence.practitioner_id, Absence.start, Absence.end)
+    .where(
+        Absence.practitioner_id.in_(bindparam("owners", expanding=True)),
+        Absence.start < bindparam("end"),
+        Absence.end > bindparam("start"),
+    )
+    .order_by(Absence.start, Absence.id)
+)
+
+_MEETINGS: Final = (
+    select(Meeting.start, Meeting.minutes, Meeting.participants, Meeting.room, Meeting.title)
+    .where(Meeting.start < bindparam("end"), Meeting.start >= bindparam("since"))
+    .order_by(Meeting.start, Meeting.id)
+)
 
 
-def _meetings(ctx: ServiceContext, start: datetime, end: datetime) -> list[Meeting]:
-    return list(
-        ctx.session.scalars(
-            select(Meeting).where(Meeting.start < end, Meeting.start >= start - _LOOKBACK)
-        ).all()
+def _busy_query(owner: Any) -> Select[int, datetime, datetime]:
+    """Active appointments of some owners (a column) overlapping [start, end)."""
+    return (
+        select(owner, Appointment.start, Appointment.end)
+        .where(
+            owner.in_(bindparam("owners", expanding=True)),
+            Appointment.start < bindparam("end"),
+            Appointment.start > bindparam("since"),
+            Appointment.end > bindparam("start"),
+            Appointment.status.not_in(_INACTIVE),
+            Appointment.id != bindparam("exclude"),
+        )
+        .order_by(Appointment.start, Appointment.id)
     )
 
 
-def _meeting_interval(meeting: Meeting) -> Interval:
-    return Interval.of_minutes(meeting.start, max(1, meeting.minutes))
+_BUSY_PRACTITIONERS: Final = _busy_query(Appointment.practitioner_id)
+_BUSY_PATIENT: Final = _busy_query(Appointment.patient_id)
 
 
-_LONGEST_APPOINTMENT = timedelta(days=1)
+def _rows(ctx: ServiceContext, statement: Executable, **params: Any) -> Sequence[Sequence[Any]]:
+    """The rows of a prepared column query, in the action's transaction (what the
+    session holds pending is written first, so that the query sees it)."""
+    ctx.session.flush()
+    return ctx.session.connection().execute(statement, params).all()
 
 
-def _appointments(
+def _window(start: datetime, end: datetime) -> dict[str, datetime]:
+    return {"start": start, "end": end, "since": start - _LONGEST_APPOINTMENT}
+
+
+def _busy(
     ctx: ServiceContext,
+    statement: Select[int, datetime, datetime],
+    owners: Sequence[int],
+    start: datetime,
+    end: datetime,
+    exclude: int | None,
+) -> dict[int, list[Interval]]:
+    """The busy intervals of each owner (practitioner or patient id) in the window."""
+    found: dict[int, list[Interval]] = {owner: [] for owner in owners}
+    rows = _rows(
+        ctx,
+        statement,
+        owners=list(owners),
+        exclude=_NO_ID if exclude is None else exclude,
+        **_window(start, end),
+    )
+    for owner, begins, ends in rows:
+        found[owner].append(Interval(begins, ends))
+    return found
+
+
+def _meetings(ctx: ServiceContext, start: datetime, end: datetime) -> Sequence[Sequence[Any]]:
+    """Meetings that may overlap [start, end): (start, minutes, participants, room,
+    title)."""
+    return _rows(ctx, _MEETINGS, end=end, since=start - _LOOKBACK)
+
+
+def _meeting_interval(begins: datetime, minutes: int) -> Interval:
+    return Interval.of_minutes(begins, max(1, minutes))
+
+
+def _hours(practitioner: Practitioner) -> WeeklyHours:
+    try:
+        return parse_weekly_hours(practitioner.hours or {})
+    except HoursError as error:
+        details = " ".join(agenda_issue_message(issue) for issue in error.issues)
+        raise lookup.refuse("bad_hours", key=practitioner.key, details=details) from error
+
+
+def agendas(
+    ctx: ServiceContext,
+    practitioners: Sequence[Practitioner],
     start: datetime,
     end: datetime,
     *,
-    practitioner_id: int | None = None,
-    patient_id: int | None = None,
     exclude: int | None = None,
-) -> list[Appointment]:
-    query = select(Appointment).where(
-        Appointment.start < end,
-        # No appointment lasts a day: bounding ``start`` from below lets the
-        # (practitioner, start) index skip the past instead of reading a whole year.
-        Appointment.start > start - _LONGEST_APPOINTMENT,
-        Appointment.end > start,
-        Appointment.status.not_in(_INACTIVE),
-    )
-    if practitioner_id is not None:
-        query = query.where(Appointment.practitioner_id == practitioner_id)
-    if patient_id is not None:
-        query = query.where(Appointment.patient_id == patient_id)
-    if exclude is not None:
-        query = query.where(Appointment.id != exclude)
-    return list(ctx.session.scalars(query.order_by(Appointment.start, Appointment.id)).all())
-
-
-def _absences(
-    ctx: ServiceContext, practitioner: Practitioner, start: datetime, end: datetime
-) -> list[Interval]:
-    rows = ctx.session.scalars(
-        select(Absence).where(
-            Absence.practitioner_id == practitioner.id, Absence.start < end, Absence.end > start
+) -> list[PractitionerAgenda]:
+    """:func:`practitioner_agenda` of several practitioners at once (four queries in all,
+    whatever their number), in the order given."""
+    if not practitioners:
+        return []
+    hours = [_hours(p) for p in practitioners]
+    ids = [p.id for p in practitioners]
+    types: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for owner, code, minutes in _rows(ctx, _TYPES, owners=ids):
+        types[owner][code] = minutes
+    absences: dict[int, list[Interval]] = {i: [] for i in ids}
+    for owner, begins, ends in _rows(ctx, _ABSENCES, owners=ids, start=start, end=end):
+        if ends > begins:
+            absences[owner].append(Interval(begins, ends))
+    busy = _busy(ctx, _BUSY_PRACTITIONERS, ids, start, end, exclude)
+    for begins, minutes, participants, _room, _title in _meetings(ctx, start, end):
+        for practitioner in practitioners:
+            if practitioner.key in (participants or []):
+                busy[practitioner.id].append(_meeting_interval(begins, minutes))
+    return [
+        PractitionerAgenda(
+            key=practitioner.key,
+            hours=weekly,
+            appointment_types=types[practitioner.id],
+            absences=tuple(absences[practitioner.id]),
+            busy=tuple(sorted(busy[practitioner.id])),
         )
-    ).all()
-    return [Interval(row.start, row.end) for row in rows if row.end > row.start]
+        for practitioner, weekly in zip(practitioners, hours, strict=True)
+    ]
 
 
 def practitioner_agenda(
@@ -163,27 +249,7 @@ def practitioner_agenda(
     """What the agenda rules need of ``practitioner`` between ``start`` and ``end``:
     hours, appointment types, absences and busy intervals (active appointments, except
     ``exclude``, and the meetings the practitioner takes part in)."""
-    try:
-        hours = parse_weekly_hours(practitioner.hours or {})
-    except HoursError as error:
-        details = " ".join(agenda_issue_message(issue) for issue in error.issues)
-        raise lookup.refuse("bad_hours", key=practitioner.key, details=details) from error
-    busy = [
-        Interval(a.start, a.end)
-        for a in _appointments(ctx, start, end, practitioner_id=practitioner.id, exclude=exclude)
-    ]
-    busy.extend(
-        _meeting_interval(m)
-        for m in _meetings(ctx, start, end)
-        if practitioner.key in (m.participants or [])
-    )
-    return PractitionerAgenda(
-        key=practitioner.key,
-        hours=hours,
-        appointment_types=_types(ctx, practitioner),
-        absences=tuple(_absences(ctx, practitioner, start, end)),
-        busy=tuple(sorted(busy)),
-    )
+    return agendas(ctx, [practitioner], start, end, exclude=exclude)[0]
 
 
 def _unknown_type(type_code: str) -> RuleError:
@@ -244,13 +310,13 @@ def find_slots(ctx: ServiceContext, fields: FindSlotsFields) -> dict[str, Any]:
             ).all()
         )
     end = before or after + timedelta(days=DEFAULT_HORIZON_DAYS + 1)
-    agendas = [practitioner_agenda(ctx, p, after, end) for p in practitioners]
-    if not any(fields.type in agenda.appointment_types for agenda in agendas):
+    read = agendas(ctx, practitioners, after, end)
+    if not any(fields.type in agenda.appointment_types for agenda in read):
         raise _unknown_type(fields.type)
     if before is not None and before <= after:
         return {"slots": [], "count": 0}
     slots = next_free_slots(
-        agendas,
+        read,
         fields.type,
         after,
         before=before,
@@ -287,11 +353,8 @@ def _check_slot(
     agenda = practitioner_agenda(ctx, practitioner, window_start, window_end, exclude=exclude)
     patient_busy: list[Interval] = []
     if patient_id is not None:
-        patient_busy = [
-            Interval(a.start, a.end)
-            for a in _appointments(
-                ctx, window_start, window_end, patient_id=patient_id, exclude=exclude
-            )
+        patient_busy = _busy(ctx, _BUSY_PATIENT, [patient_id], window_start, window_end, exclude)[
+            patient_id
         ]
     issues = check_booking(agenda, type_code, start, patient_busy=patient_busy)
     if issues:
@@ -306,13 +369,13 @@ def book_appointment(ctx: ServiceContext, fields: BookAppointmentFields) -> dict
     Result: ``key``, ``patient``, ``practitioner``, ``type``, ``start``, ``end``,
     ``status``.
     """
-    patient = lookup.patient(ctx.session, fields.patient)
+    patient_key, patient_id = lookup.patient_id(ctx.session, fields.patient)
     practitioner = lookup.practitioner(ctx.session, fields.practitioner)
     _lock(ctx, practitioner)
-    minutes = _check_slot(ctx, practitioner, patient.id, fields.type, fields.start)
+    minutes = _check_slot(ctx, practitioner, patient_id, fields.type, fields.start)
     appointment = Appointment(
         key=ctx.keys.next_key(ctx.session, Appointment, "appointment"),
-        patient_id=patient.id,
+        patient_id=patient_id,
         practitioner_id=practitioner.id,
         type_code=fields.type,
         start=fields.start,
@@ -324,7 +387,7 @@ def book_appointment(ctx: ServiceContext, fields: BookAppointmentFields) -> dict
     )
     ctx.session.add(appointment)
     ctx.session.flush()
-    return {"patient": patient.key, **_appointment_json(appointment, practitioner)}
+    return {"patient": patient_key, **_appointment_json(appointment, practitioner)}
 
 
 def move_appointment(ctx: ServiceContext, fields: MoveAppointmentFields) -> dict[str, Any]:
@@ -362,20 +425,21 @@ def move_appointment(ctx: ServiceContext, fields: MoveAppointmentFields) -> dict
     }
 
 
+_WAITING: Final = (
+    select(WaitlistEntry.key, WaitlistEntry.practitioner_id, WaitlistEntry.patient_id)
+    .where(WaitlistEntry.status == "waiting", WaitlistEntry.type_code == bindparam("type"))
+    .order_by(WaitlistEntry.id)
+)
+
+
 def _waitlist_for(ctx: ServiceContext, appointment: Appointment) -> list[str]:
-    rows = ctx.session.scalars(
-        select(WaitlistEntry)
-        .where(
-            WaitlistEntry.status == "waiting",
-            WaitlistEntry.type_code == appointment.type_code,
-        )
-        .order_by(WaitlistEntry.id)
-    ).all()
+    """The waiting-list entries that could take the slot of ``appointment``: same type,
+    its practitioner or any, another patient."""
     return [
-        row.key
-        for row in rows
-        if row.practitioner_id in (None, appointment.practitioner_id)
-        and row.patient_id != appointment.patient_id
+        key
+        for key, practitioner_id, patient_id in _rows(ctx, _WAITING, type=appointment.type_code)
+        if practitioner_id in (None, appointment.practitioner_id)
+        and patient_id != appointment.patient_id
     ]
 
 
@@ -483,11 +547,17 @@ def add_absence(ctx: ServiceContext, fields: AddAbsenceFields) -> dict[str, Any]
     )
     ctx.session.add(absence)
     ctx.session.flush()
-    hit = [
-        a
-        for a in _appointments(ctx, fields.from_, fields.to, practitioner_id=practitioner.id)
-        if a.status == "booked"
-    ]
+    hit = ctx.session.scalars(
+        select(Appointment)
+        .where(
+            Appointment.practitioner_id == practitioner.id,
+            Appointment.start < fields.to,
+            Appointment.start > fields.from_ - _LONGEST_APPOINTMENT,
+            Appointment.end > fields.from_,
+            Appointment.status == "booked",
+        )
+        .order_by(Appointment.start, Appointment.id)
+    ).all()
     patients = _patient_keys(ctx, (a.patient_id for a in hit))
     hits = [
         {"key": a.key, "start": lookup.iso(a.start), "patient": patients.get(a.patient_id)}
@@ -512,6 +582,15 @@ def _patient_keys(ctx: ServiceContext, ids: Iterable[int | None]) -> dict[int | 
     return {row.id: row.key for row in rows}
 
 
+def _named(issue: AgendaIssue, names: Mapping[str, str]) -> AgendaIssue:
+    """``issue`` with its ``participant`` shown by name (« Dr Claire MARTIN ») rather
+    than by key; the location keeps the key."""
+    participant = issue.params.get("participant")
+    if not isinstance(participant, str) or participant not in names:
+        return issue
+    return replace(issue, params={**issue.params, "participant": names[participant]})
+
+
 def schedule_meeting(ctx: ServiceContext, fields: ScheduleMeetingFields) -> dict[str, Any]:
     """Schedule a meeting. Participants are practitioner keys (their agenda is checked:
     appointments, meetings, absences) or free names. Refused: a busy participant, a room
@@ -527,21 +606,24 @@ def schedule_meeting(ctx: ServiceContext, fields: ScheduleMeetingFields) -> dict
     for practitioner in practitioners:
         _lock(ctx, practitioner)
     window_start, window_end = wanted.start - _LOOKBACK, wanted.end + _LOOKBACK
-    busy: dict[str, list[Interval]] = {}
-    for practitioner in practitioners:
-        agenda = practitioner_agenda(ctx, practitioner, window_start, window_end)
-        busy[practitioner.key] = [*agenda.busy, *agenda.absences]
+    busy = {
+        agenda.key: [*agenda.busy, *agenda.absences]
+        for agenda in agendas(ctx, practitioners, window_start, window_end)
+    }
     issues = check_meeting(fields.start, fields.minutes, busy)
     if issues:
-        raise _refuse_issues(issues)
+        names = {
+            p.key: practitioner_name(p.first_name, p.last_name, p.specialty) for p in practitioners
+        }
+        raise _refuse_issues([_named(issue, names) for issue in issues])
     if fields.room:
-        for meeting in _meetings(ctx, window_start, window_end):
-            interval = _meeting_interval(meeting)
-            if meeting.room == fields.room and overlaps(interval, wanted):
+        for begins, minutes, _participants, room, title in _meetings(ctx, window_start, window_end):
+            interval = _meeting_interval(begins, minutes)
+            if room == fields.room and overlaps(interval, wanted):
                 raise lookup.refuse(
                     "room_busy",
                     room=fields.room,
-                    title=meeting.title,
+                    title=title,
                     start=interval.start,
                     end=interval.end,
                 )

@@ -4,7 +4,8 @@ The split of the fee comes from :func:`simsec.rules.coverage.split_fee` with the
 tariffs of ``simsec/data/tariffs.yaml``, on the coverage the patient's record holds on
 the date of care (what the desk checked and recorded: couverture.md). The parcours de
 soins follows the declared médecin traitant (CSS L162-5-3): none declared is outside the
-parcours, except for an emergency admission; the rules apply the exceptions (under 16).
+parcours, except for an emergency admission and for a CEAM holder on a temporary stay
+(billed like a local insured person); the rules apply the exceptions (under 16).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from simsec.rules.coverage import (
     TiersPayantIssue,
     check_rights,
     check_tiers_payant,
+    is_ceam,
     split_fee,
     tariff_for_acts,
 )
@@ -63,6 +65,23 @@ def _participations_this_year(ctx: ServiceContext, patient: Patient, on: date) -
     return total
 
 
+def _parcours(patient: Patient, rights: AmoRights, *, emergency: bool) -> Parcours:
+    """The consultation with respect to the parcours de soins (CSS L162-5-3).
+
+    An emergency is outside the parcours rules; so is a CEAM holder on a temporary stay,
+    who has no médecin traitant in France and is billed like a local insured person,
+    without majoration (couverture.md; service-public F34441): ``away_from_home``.
+    Otherwise the declared médecin traitant (``medecin_traitant`` of the record) puts
+    the consultation in the parcours, and none puts it out (the rules then apply the
+    exceptions, such as under 16).
+    """
+    if emergency:
+        return Parcours.EMERGENCY
+    if is_ceam(rights):
+        return Parcours.AWAY_FROM_HOME
+    return Parcours.IN if patient.medecin_traitant else Parcours.OUT
+
+
 def fee_case(
     patient: Patient, on: date, tariff: Decimal, *, emergency: bool, participations: Decimal
 ) -> FeeCase:
@@ -79,10 +98,7 @@ def fee_case(
             valid_until=coverage.amc_valid_until,
             tiers_payant=coverage.amc_tiers_payant,
         )
-    if emergency:
-        parcours = Parcours.EMERGENCY
-    else:
-        parcours = Parcours.IN if patient.medecin_traitant else Parcours.OUT
+    parcours = _parcours(patient, rights, emergency=emergency)
     return FeeCase(
         on=on,
         birth_date=patient.birth_date,

@@ -35,7 +35,6 @@ from simsec.actions.catalogue import (
 from simsec.db.models import (
     IdentityReport,
     InsRegistryEntry,
-    InsurerRecord,
     Patient,
     PatientDocument,
 )
@@ -69,6 +68,7 @@ from simsec.rules.nir import check_coherence, compact_nir, normalise_place_code,
 from simsec.services import lookup
 from simsec.services.base import PresentedDocument, ServiceContext, StagePerson
 from simsec.services.dto import PatientQuery
+from simsec.services.insurance import insurer_record
 from simsec.services.patients_search import search_patients as _search
 from simsec.services.search_keys import patient_search_columns
 from simsec.texts.documents import finding_message
@@ -84,6 +84,7 @@ __all__ = [
     "check_identity_document",
     "create_patient",
     "flag_identity",
+    "identity_device",
     "insi_candidates",
     "patient_state",
     "patient_traits",
@@ -318,7 +319,9 @@ def search_patients(ctx: ServiceContext, fields: SearchPatientsFields) -> dict[s
 def create_patient(ctx: ServiceContext, fields: CreatePatientFields) -> dict[str, Any]:
     """Create an identity (status provisoire: RNIV, creation gives PROV).
 
-    The traits are normalised to the RNIV form (capitals, no diacritics); malformed
+    The contact fields and the declared médecin traitant are stored as typed (the
+    médecin traitant decides the parcours de soins at billing, CSS L162-5-3). The traits
+    are normalised to the RNIV form (capitals, no diacritics); malformed
     traits, a missing mandatory trait, a birth date in the future, an invalid NIR or a NIR
     incoherent with the traits are refused. Result: ``key``, the stored traits,
     ``identity_status``, and ``normalised`` (the traits whose typed value was rewritten).
@@ -340,6 +343,7 @@ def create_patient(ctx: ServiceContext, fields: CreatePatientFields) -> dict[str
         nir=nir,
         phone=fields.phone,
         email=fields.email,
+        medecin_traitant=_medecin_traitant(fields.medecin_traitant),
         address_line=address.line if address else None,
         postcode=address.postcode if address else None,
         city=address.city if address else None,
@@ -387,14 +391,27 @@ def _typed_traits(changes: PatientChanges, before: Traits) -> tuple[Traits, bool
     return replace(before, **typed_values), bool(typed_values)
 
 
+def _medecin_traitant(value: str | None) -> str | None:
+    """The declared médecin traitant as typed (a practitioner key or a name), None when
+    blank. Billing reads it for the parcours de soins (CSS L162-5-3)."""
+    text = value.strip() if value else ""
+    return text or None
+
+
 def _set_contact(patient: Patient, changes: PatientChanges) -> list[str]:
-    """Apply the contact fields of ``changes``; the names of those that changed."""
+    """Apply the complementary fields of ``changes`` (contact, médecin traitant); the
+    names of those that changed."""
     wanted = changes.model_fields_set
     changed: list[str] = []
     for name in ("phone", "email"):
         if name in wanted and getattr(changes, name) != getattr(patient, name):
             setattr(patient, name, getattr(changes, name))
             changed.append(name)
+    if "medecin_traitant" in wanted:
+        doctor = _medecin_traitant(changes.medecin_traitant)
+        if doctor != patient.medecin_traitant:
+            patient.medecin_traitant = doctor
+            changed.append("medecin_traitant")
     if "address" in wanted:
         address = changes.address
         patient.address_line = address.line if address else None
@@ -410,8 +427,8 @@ def update_patient(ctx: ServiceContext, fields: UpdatePatientFields) -> dict[str
     RNIV: once the INS is retrieved, the strict traits are those of INSi and are not
     edited at the desk (refused: ``ins_traits_locked``). Changing a strict trait sends the
     identity back to provisoire (the checks must be redone); a complementary trait
-    (used name, contact) changes nothing. Result: ``key``, ``changed`` (field names),
-    ``identity_status``, ``status_before``, ``downgraded``.
+    (used name, contact, médecin traitant) changes nothing. Result: ``key``, ``changed``
+    (field names), ``identity_status``, ``status_before``, ``downgraded``.
     """
     patient = lookup.patient(ctx.session, fields.patient)
     changes = fields.set_
@@ -472,7 +489,10 @@ def _holder(
 
     The document's ``holder`` (a patient or person key), its carrier by default. A livret
     de famille or a birth extract is about the patient even when a parent brings it
-    (:class:`simsec.rules.documents.Holder`).
+    (:class:`simsec.rules.documents.Holder`). A visitor who comes as a patient without a
+    record yet (``role: patient`` and no ``patient:`` key) holds their own documents for
+    the record being checked, typically the one created for them during the run: the
+    trait-by-trait comparison with the record is what guards against a mismatch.
     """
     if docrules.kind_info(document.kind).trust is docrules.TrustLevel.CONDITIONAL:
         return docrules.Holder.PATIENT
@@ -483,6 +503,8 @@ def _holder(
     if person is None:
         return docrules.Holder.OTHER
     if person.patient == patient_key:
+        return docrules.Holder.PATIENT
+    if person.role == "patient" and person.patient is None:
         return docrules.Holder.PATIENT
     return _HOLDERS.get(person.role, docrules.Holder.OTHER)
 
@@ -636,15 +658,43 @@ def _age(birth: date | None, on: date) -> int | None:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+def identity_device(kind: str) -> bool:
+    """Whether a document of ``kind`` is an identification device at all: high trust (CNI,
+    passeport, titre de séjour) or conditional (livret de famille, acte de naissance),
+    per ``simsec/data/documents.yaml`` (RNIV volet 1 §3.3 and §3.3.3). A carte Vitale, a
+    driving licence... never validate an identity, whatever else is shown with them."""
+    return docrules.kind_info(kind).trust is not docrules.TrustLevel.INSUFFICIENT
+
+
+def _shown_with(
+    ctx: ServiceContext, document: PresentedDocument, carrier: StagePerson, patient: Patient
+) -> list[docrules.PresentedDocument]:
+    """The other documents of ``carrier`` shown together with ``document`` for a minor
+    (RNIV volet 1 §3.3.3: a birth record with a parent's high-trust device): only those
+    actually handed over in this run (shown on arrival or asked for), each with its MRZ
+    read."""
+    others: list[docrules.PresentedDocument] = []
+    for other in carrier.documents:
+        if other.key == document.key or not lookup.handed_over(ctx, other):
+            continue
+        mrz_check = _mrz_check(other, _document_traits(other))
+        others.append(_presented(ctx, other, carrier, patient, mrz_check.ok if mrz_check else None))
+    return others
+
+
 def check_identity_document(ctx: ServiceContext, fields: PatientDocumentFields) -> dict[str, Any]:
     """Check a presented document against the record (RNIV volet 1 §3.3).
 
     Compares the traits one by one, reads the MRZ, checks the trust level and the
     validity at today's date (rules.documents). A consistent, valid, high-trust document
-    (or, for a minor, a birth record with a parent's document shown with it) records the
-    check: validée, or qualifiée when the INS was retrieved. Anything else changes
-    nothing and is reported: ``consistent`` false with the ``differences``, ``accepted``
-    false with the ``findings``. Refused only when the document was not presented.
+    (or, for a minor, a birth record or a parent's high-trust document, together with
+    the other one of the pair, both handed over in this run: RNIV volet 1 §3.3.3) records
+    the check: validée, or qualifiée when the INS was retrieved. The checked document
+    must itself be an identification device (:func:`identity_device`): a carte Vitale
+    shown with a livret de famille validates nothing. Anything else changes nothing and
+    is reported: ``consistent`` false with the ``differences``, ``accepted`` false with
+    the ``findings``. Refused when the document was not presented, or is shown only on
+    request and was not asked for (``document_not_requested``).
 
     Result: ``patient``, ``document``, ``kind``, ``consistent``, ``accepted``,
     ``validated`` (this check validated the identity), ``trust``, ``validation_mode``,
@@ -665,12 +715,8 @@ def check_identity_document(ctx: ServiceContext, fields: PatientDocumentFields) 
     shown = [_presented(ctx, document, carrier, patient, mrz_check.ok if mrz_check else None)]
     age = _age(patient.birth_date, today)
     minor = age is not None and age < 18
-    if minor:
-        shown.extend(
-            _presented(ctx, other, carrier, patient, None)
-            for other in carrier.documents
-            if other.key != document.key and other.shown != "never"
-        )
+    if minor and identity_device(document.kind):
+        shown.extend(_shown_with(ctx, document, carrier, patient))
     assessment = docrules.assess_identity_documents(shown, on=today, patient_minor=minor)
     main = shown[0]
     valid = docrules.validity(
@@ -812,12 +858,9 @@ def _insi_by_traits(ctx: ServiceContext, patient: Patient) -> list[InsRegistryEn
 
 def _insi_by_vitale(ctx: ServiceContext, patient: Patient) -> list[InsRegistryEntry]:
     """The INS of the beneficiary read on the carte Vitale: the patient's own NIR (a child
-    on a parent's card has their own INS, reference.md §2.3)."""
-    insured = ctx.session.scalars(
-        select(InsurerRecord)
-        .where(InsurerRecord.patient_key == patient.key)
-        .order_by(InsurerRecord.id)
-    ).first()
+    on a parent's card has their own INS, reference.md §2.3). The beneficiary is the
+    insurer's record of the patient, by key, NIR or INS (:func:`insurer_record`)."""
+    insured = insurer_record(ctx.session, patient)
     if insured is None or insured.card_holder_key is None:
         raise lookup.refuse("no_vitale", patient=patient.key)
     entries: Sequence[InsRegistryEntry] = ()

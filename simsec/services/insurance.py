@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import Session
 
 from simsec.actions.catalogue import PatientDocumentFields, PatientFields, SetCoverageFields
 from simsec.db.models import Coverage, InsurerRecord, Patient
@@ -29,6 +30,8 @@ __all__ = [
     "check_rights_service",
     "coverage_view",
     "insurer_amo",
+    "insurer_record",
+    "patient_numbers",
     "read_vitale",
     "set_coverage",
 ]
@@ -130,12 +133,27 @@ def _rights_status(record: InsurerRecord, on: date) -> RightsStatus:
     return check_rights(rights, on)
 
 
-def _insurer_record(ctx: ServiceContext, patient: Patient) -> InsurerRecord | None:
+def patient_numbers(patient: Patient) -> frozenset[str]:
+    """The NIR and the INS of ``patient`` (the INS is the NIR of the insured person for
+    simsec's INS-NIR, reference.md §2.3): what identifies them to the insurer."""
+    return frozenset(number for number in (patient.nir, patient.ins) if number)
+
+
+def _same_person(record: InsurerRecord, patient: Patient, numbers: frozenset[str]) -> bool:
+    return record.patient_key == patient.key or (record.nir is not None and record.nir in numbers)
+
+
+def insurer_record(session: Session, patient: Patient) -> InsurerRecord | None:
+    """The insurer's record of ``patient``: the one naming their record, else the one
+    carrying their NIR or INS (a patient created during the run is known to the insurer
+    by their number only)."""
+    numbers = patient_numbers(patient)
     condition = InsurerRecord.patient_key == patient.key
-    if patient.nir:
-        condition = or_(condition, InsurerRecord.nir == patient.nir)
-    return ctx.session.scalars(
-        select(InsurerRecord).where(condition).order_by(InsurerRecord.id)
+    if numbers:
+        condition = or_(condition, InsurerRecord.nir.in_(sorted(numbers)))
+    named_first = case((InsurerRecord.patient_key == patient.key, 0), else_=1)
+    return session.scalars(
+        select(InsurerRecord).where(condition).order_by(named_first, InsurerRecord.id).limit(1)
     ).first()
 
 
@@ -157,7 +175,8 @@ def _beneficiary(ctx: ServiceContext, record: InsurerRecord) -> dict[str, Any]:
 
 def read_vitale(ctx: ServiceContext, fields: PatientDocumentFields) -> dict[str, Any]:
     """Read a presented carte Vitale: the insured person (``holder``), the
-    ``beneficiaries`` it carries, and the patient's AMO rights on it.
+    ``beneficiaries`` it carries, and the patient's AMO rights on it (the patient is
+    found on the card by their record's key, or by their NIR or INS).
 
     Result: ``patient``, ``document``, ``holder``, ``beneficiaries`` [{``key``, ``nir``,
     names, ``birth_date``}], ``patient_on_card``, ``amo`` (the rights read, or null),
@@ -179,7 +198,10 @@ def read_vitale(ctx: ServiceContext, fields: PatientDocumentFields) -> dict[str,
         .where(InsurerRecord.card_holder_key == holder)
         .order_by(InsurerRecord.id)
     ).all()
-    own = next((r for r in records if r.patient_key == patient.key), None)
+    numbers = patient_numbers(patient)
+    own = next((r for r in records if r.patient_key == patient.key), None) or next(
+        (r for r in records if _same_person(r, patient, numbers)), None
+    )
     result: dict[str, Any] = {
         "patient": patient.key,
         "document": document.key,
@@ -204,7 +226,8 @@ def read_vitale(ctx: ServiceContext, fields: PatientDocumentFields) -> dict[str,
 
 
 def check_rights_service(ctx: ServiceContext, fields: PatientFields) -> dict[str, Any]:
-    """Ask ADRi for the AMO rights in force today (the insurer's truth).
+    """Ask ADRi for the AMO rights in force today (the insurer's truth), for the patient
+    named by their record's key or known by their NIR or INS (:func:`insurer_record`).
 
     Refused when ADRi is unavailable. Result: ``patient``, ``found``, ``amo``, ``rights``
     (open, not_yet_open, expired) and ``differences`` with the local record.
@@ -215,7 +238,7 @@ def check_rights_service(ctx: ServiceContext, fields: PatientFields) -> dict[str
     if service == "slow":
         lookup.warn(ctx, "adri_slow")
     patient = lookup.patient(ctx.session, fields.patient)
-    record = _insurer_record(ctx, patient)
+    record = insurer_record(ctx.session, patient)
     if record is None:
         lookup.warn(ctx, "insurer_unknown", patient=patient.key)
         return {
@@ -269,6 +292,7 @@ def set_coverage(ctx: ServiceContext, fields: SetCoverageFields) -> dict[str, An
         coverage.amo_exemption = amo.exemption
         coverage.c2s = amo.c2s
         coverage.ame = amo.ame
+        coverage.ceam = amo.regime == "ceam"
     amc = fields.amc
     if amc is not None:
         _check_period(amc.valid_from, amc.valid_until)

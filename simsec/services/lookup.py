@@ -7,12 +7,12 @@ key (``p_dupont``, ``patient#2041``). A key that names nothing is refused with t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from simsec.db.models import (
@@ -26,6 +26,7 @@ from simsec.db.models import (
 )
 from simsec.db.models.base import Keyed
 from simsec.services.base import PresentedDocument, RuleError, ServiceContext, StagePerson
+from simsec.texts.documents import kind_label
 from simsec.texts.services import entity_label, refusal_message, warning_message
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "day",
     "document_view",
     "field",
+    "handed_over",
     "invoice",
     "iso",
     "jsonable",
@@ -42,6 +44,7 @@ __all__ = [
     "letter",
     "money",
     "patient",
+    "patient_id",
     "practitioner",
     "present_person",
     "presented_document",
@@ -72,10 +75,22 @@ def key_of(ref: object) -> str:
     raise refuse("unresolved_reference", key=str(found if found is not None else ref))
 
 
+#: ``SELECT ... WHERE key = :key`` per model, built once: building a statement costs
+#: about as much as running it on the (unique) key index.
+_BY_KEY: dict[type[Any], Select[Any]] = {}
+
+
+def _by_key_statement(model: type[M]) -> Select[M]:
+    statement = _BY_KEY.get(model)
+    if statement is None:
+        statement = _BY_KEY[model] = select(model).where(model.key == bindparam("key"))
+    return statement
+
+
 def by_key(session: Session, model: type[M], key: object, kind: str) -> M:
     """The entity of ``model`` with this key, or a ``not_found`` refusal naming ``kind``."""
     text = key_of(key)
-    found = session.scalars(select(model).where(model.key == text)).one_or_none()
+    found = session.scalars(_by_key_statement(model), {"key": text}).one_or_none()
     if found is None:
         raise refuse("not_found", entity=entity_label(kind), key=text)
     return found
@@ -83,6 +98,19 @@ def by_key(session: Session, model: type[M], key: object, kind: str) -> M:
 
 def patient(session: Session, key: object) -> Patient:
     return by_key(session, Patient, key, "patient")
+
+
+_PATIENT_ID: Final = select(Patient.id).where(Patient.key == bindparam("key"))
+
+
+def patient_id(session: Session, key: object) -> tuple[str, int]:
+    """The key and the id of the patient ``key`` (refused ``not_found`` like
+    :func:`patient`), without loading the record: for services that only link to it."""
+    text = key_of(key)
+    found = session.execute(_PATIENT_ID, {"key": text}).scalar_one_or_none()
+    if found is None:
+        raise refuse("not_found", entity=entity_label("patient"), key=text)
+    return text, int(found)
 
 
 def practitioner(session: Session, key: object) -> Practitioner:
@@ -119,14 +147,31 @@ def present_person(ctx: ServiceContext, key: str) -> StagePerson:
     return person
 
 
+def handed_over(ctx: ServiceContext, document: PresentedDocument) -> bool:
+    """Whether ``document`` was handed over in this run: shown on arrival, or asked for
+    (``request_document``) when it is shown ``on_request`` (SCENARIO_FORMAT.md § people).
+
+    Asked to the stage when it keeps track of the requests
+    (:meth:`simsec.scenario.stage.ScenarioStage.handed_over`); a stage that does not
+    (a test double) counts every document not ``never`` shown as handed over.
+    """
+    if document.shown == "never":
+        return False
+    tracked: Callable[[str], bool] | None = getattr(ctx.stage, "handed_over", None)
+    return True if tracked is None else bool(tracked(document.key))
+
+
 def presented_document(ctx: ServiceContext, key: str) -> tuple[StagePerson, PresentedDocument]:
-    """A document carried by a person present at the desk, and shown (not ``never``)."""
+    """A document carried by a person present at the desk, and handed over: shown on
+    arrival, or asked for first when it is shown only on request (refused otherwise)."""
     found = ctx.stage.document(key)
     if found is None:
         raise refuse("document_not_presented", key=key)
     person, document = found
     if document.shown == "never" or not ctx.stage.present(person.key):
         raise refuse("document_not_presented", key=key)
+    if not handed_over(ctx, document):
+        raise refuse("document_not_requested", key=key, kind=kind_label(document.kind))
     return person, document
 
 

@@ -18,10 +18,12 @@ from simsec.i18n import N_, _, format_date, format_datetime
 __all__ = [
     "APPOINTMENT_STATUS_LABELS",
     "ENTITY_LABELS",
+    "NON_MEDICAL_SPECIALTIES",
     "REFUSAL_TEMPLATES",
     "WARNING_TEMPLATES",
     "appointment_status_label",
     "entity_label",
+    "practitioner_name",
     "refusal_message",
     "render",
     "warning_message",
@@ -56,6 +58,10 @@ REFUSAL_TEMPLATES: Final[Mapping[str, str]] = {
     ),
     "document_not_presented": N_(
         "Le document « {key} » n'a pas été présenté à l'accueil : il ne peut pas être utilisé."
+    ),
+    "document_not_requested": N_(
+        "Le document « {key} » ({kind}) n'a pas encore été remis : demandez-le d'abord à la "
+        "personne (« Demander un document »)."
     ),
     "document_wrong_kind": N_(
         "Le document « {key} » est un(e) {kind} : un(e) {expected} est attendu(e)."
@@ -242,6 +248,19 @@ APPOINTMENT_STATUS_LABELS: Final[Mapping[str, str]] = {
     "no_show": N_("absent"),
     "cancelled": N_("annulé"),
 }
+
+
+#: Specialties whose practitioners are not doctors (no « Dr » before their name).
+NON_MEDICAL_SPECIALTIES: Final = frozenset({"soins_infirmiers", "kinesitherapie", "sage_femme"})
+
+
+def practitioner_name(first_name: str | None, last_name: str, specialty: str | None) -> str:
+    """How a practitioner is named in a message: « Dr Claire MARTIN », or « Léa RIVIERE »
+    for a profession that is not a doctor (nurse, physiotherapist, midwife)."""
+    name = " ".join(part for part in (first_name, last_name) if part)
+    if specialty in NON_MEDICAL_SPECIALTIES:
+        return name
+    return _("Dr {name}").format(name=name)
 
 
 def appointment_status_label(status: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from test_svc_support import World, apply, build_world, refused
 
-from simsec.db.models import Absence, Appointment, Meeting
+from simsec.db.models import Absence, Appointment, Meeting, Practitioner
 from simsec.services.base import RuleError
 
 
@@ -359,3 +359,67 @@ def test_meeting_blocks_bookings(w: World) -> None:
         },
         "practitioner_busy",
     )
+
+
+# --------------------------------------------------------------------------- regressions
+
+
+def test_a_busy_participant_is_named_not_keyed(w: World) -> None:
+    error = refused(
+        w,
+        "schedule_meeting",
+        {"title": "Tôt", "participants": ["dr_martin"], "start": "2026-03-02T09:00", "minutes": 30},
+        "participant_busy",
+    )
+    assert error.message.startswith("Dr Claire MARTIN n'est pas disponible")
+    assert "dr_martin" not in error.message
+
+
+def test_a_nurse_is_named_without_the_doctor_title(w: World) -> None:
+    with w.factory() as s:
+        s.add(
+            Practitioner(
+                key="ide_riviere",
+                last_name="RIVIERE",
+                first_name="Léa",
+                specialty="soins_infirmiers",
+                rpps="10000000025",
+                hours={"mon": ["08:00-12:00"]},
+            )
+        )
+        s.commit()
+    apply(
+        w,
+        "schedule_meeting",
+        {
+            "title": "Soins",
+            "participants": ["ide_riviere"],
+            "start": "2026-03-02T10:00",
+            "minutes": 30,
+        },
+    )
+    error = refused(
+        w,
+        "schedule_meeting",
+        {
+            "title": "Autre",
+            "participants": ["ide_riviere"],
+            "start": "2026-03-02T10:15",
+            "minutes": 30,
+        },
+        "participant_busy",
+    )
+    assert error.message.startswith("Léa RIVIERE n'est pas disponible")
+
+
+def test_find_slots_of_every_practitioner_reads_each_agenda(w: World) -> None:
+    _book(w, "2026-03-02T09:20")
+    result, _ = apply(w, "find_slots", {"type": "C", "after": "2026-03-02T09:00", "count": 4})
+    slots = [(s["practitioner"], s["start"], s["end"]) for s in result["slots"]]
+    # Dr Martin is busy at 09:00 (rdv1) and 09:20; Dr Durand's slots last 15 minutes
+    assert slots == [
+        ("dr_durand", "2026-03-02T09:00", "2026-03-02T09:15"),
+        ("dr_durand", "2026-03-02T09:15", "2026-03-02T09:30"),
+        ("dr_durand", "2026-03-02T09:30", "2026-03-02T09:45"),
+        ("dr_martin", "2026-03-02T09:40", "2026-03-02T10:00"),
+    ]

@@ -5,14 +5,15 @@ The amounts are the worked examples of couverture.md (G = 30.00 €, secteur 1).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from test_svc_support import World, apply, build_world, refused
+from sqlalchemy import delete
+from test_svc_support import DUPONT_NIR, World, apply, build_world, doc, refused
 
-from simsec.db.models import Appointment, Invoice, Patient
+from simsec.db.models import Appointment, InsurerRecord, Invoice, Patient
 
 GP_VISIT = {"appointment": "rdv1", "acts": ["G"]}
 
@@ -242,3 +243,123 @@ def test_record_payment_unknown_invoice(w: World) -> None:
         {"invoice": "invoice#99", "amount": "1.00", "method": "cb"},
         "not_found",
     )
+
+
+# --------------------------------------------------------------------------- regressions
+# Found while writing the shipped scenarios.
+
+SMITH_NIR = "190099913600185"  # a man born in September 1990 in Ireland (99136)
+
+
+def _insured_person(w: World, **values: Any) -> None:
+    """The insurer knows a visitor by their NIR only: no patient record names them."""
+    fields: dict[str, Any] = {
+        "key": "insurer#v_smith",
+        "patient_key": None,
+        "nir": SMITH_NIR,
+        "card_holder_key": "v_smith",
+        "amo_regime": "general",
+        "amo_caisse": "CPAM du Rhône",
+        "rights_from": date(2026, 1, 1),
+        "rights_until": date(2026, 12, 31),
+        "exemption": "none",
+        **values,
+    }
+    with w.factory() as s:
+        s.add(InsurerRecord(**fields))
+        s.commit()
+    w.stage.add("v_smith", documents=[doc("vitale_smith", "carte_vitale", "on_arrival")])
+
+
+def _smith(w: World, **fields: Any) -> str:
+    created, _ = apply(
+        w,
+        "create_patient",
+        {
+            "birth_name": "SMITH",
+            "first_names": ["JOHN"],
+            "birth_date": "1990-09-09",
+            "sex": "M",
+            "birth_place": "99136",
+            **fields,
+        },
+    )
+    return str(created["key"])
+
+
+def test_rights_of_a_patient_created_in_the_run_are_found_by_their_nir(w: World) -> None:
+    _insured_person(w)
+    key = _smith(w, nir=SMITH_NIR)
+    rights, _ = apply(w, "check_rights", {"patient": key})
+    assert rights["found"] and rights["rights"] == "open"
+    assert rights["amo"]["caisse"] == "CPAM du Rhône"
+    assert rights["differences"]  # nothing recorded locally yet
+    card, _ = apply(w, "read_vitale", {"patient": key, "document": "vitale_smith"})
+    assert card["patient_on_card"] and card["holder"] == "v_smith"
+    assert card["amo"]["rights_until"] == "2026-12-31"
+    # without a NIR, the insurer does not know the record
+    other = _smith(w, first_names=["JOHN", "PAUL"])
+    unknown, _ = apply(w, "check_rights", {"patient": other})
+    assert not unknown["found"]
+
+
+def test_rights_are_found_by_the_ins(w: World) -> None:
+    _insured_person(w, nir=DUPONT_NIR)
+    with w.factory() as s:  # p_dupont's own insurer record is gone: only the number links
+        s.execute(delete(InsurerRecord).where(InsurerRecord.patient_key == "p_dupont"))
+        s.commit()
+    _set(w, "p_dupont", nir=None)
+    unknown, _ = apply(w, "check_rights", {"patient": "p_dupont"})
+    assert not unknown["found"]
+    apply(w, "call_insi", {"patient": "p_dupont", "mode": "traits"})  # takes the INS
+    rights, _ = apply(w, "check_rights", {"patient": "p_dupont"})
+    assert rights["found"] and rights["amo"]["caisse"] == "CPAM du Rhône"
+
+
+def test_a_record_named_by_key_comes_before_one_found_by_number(w: World) -> None:
+    _insured_person(w, nir=DUPONT_NIR, amo_caisse="CPAM de Paris")
+    rights, _ = apply(w, "check_rights", {"patient": "p_dupont"})
+    assert rights["amo"]["caisse"] == "CPAM du Rhône"
+
+
+CEAM: dict[str, Any] = {"regime": "ceam", "rights_from": "2024-01-01", "rights_until": "2029-01-01"}
+
+
+def test_set_coverage_records_a_ceam(w: World) -> None:
+    result, _ = apply(w, "set_coverage", {"patient": "p_dupont", "amo": CEAM})
+    assert result["amo"]["regime"] == "ceam" and result["amo"]["ceam"] is True
+    with w.factory() as s:
+        coverage = s.get_one(Patient, w.get(Patient, "p_dupont").id).coverage
+        assert coverage is not None and coverage.ceam and coverage.amo_regime == "ceam"
+    back, _ = apply(w, "set_coverage", {"patient": "p_dupont", "amo": {"regime": "general"}})
+    assert back["amo"]["ceam"] is False
+
+
+def test_a_ceam_holder_on_a_stay_is_billed_like_a_local_insured_person(w: World) -> None:
+    # no médecin traitant in France: no out-of-parcours majoration for a CEAM holder
+    _set(w, "p_dupont", medecin_traitant=None, amc_organisme=None)
+    apply(w, "set_coverage", {"patient": "p_dupont", "amo": CEAM})
+    result = _bill(w, "amo")
+    assert result["split"]["parcours"] == "away_from_home"
+    assert result["split"]["amo_rate"] == "0.70"
+    assert (result["amo_part"], result["participation"], result["patient_part"]) == (
+        "19.00",
+        "2.00",
+        "11.00",
+    )
+    assert "out_of_parcours_majoration" not in result["split"]["notes"]
+
+
+def test_the_same_patient_without_ceam_is_outside_the_parcours(w: World) -> None:
+    _set(w, "p_dupont", medecin_traitant=None, amc_organisme=None)
+    result = _bill(w, "amo")
+    assert result["split"]["parcours"] == "out"
+    assert (result["amo_part"], result["patient_part"]) == ("7.00", "23.00")
+
+
+def test_the_medecin_traitant_set_by_an_action_puts_the_bill_in_the_parcours(w: World) -> None:
+    _set(w, "p_dupont", medecin_traitant=None, amc_organisme=None)
+    apply(w, "update_patient", {"patient": "p_dupont", "set": {"medecin_traitant": "dr_martin"}})
+    result = _bill(w, "amo")
+    assert result["split"]["parcours"] == "in"
+    assert (result["amo_part"], result["patient_part"]) == ("19.00", "11.00")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
-from test_svc_support import DEMO_OID, DUPONT_NIR, World, apply, build_world, doc, refused
+from test_svc_support import (
+    DEMO_OID,
+    DUPONT_NIR,
+    World,
+    apply,
+    build_world,
+    doc,
+    refused,
+    tracking,
+)
 
 from simsec.db.models import IdentityReport, InsurerRecord, Patient, PatientDocument
 from simsec.rules.nir import make_nir
@@ -504,3 +514,200 @@ def test_identity_card_of_a_state_outside_the_list_does_not_validate(w: World) -
     result, _ = apply(w, "check_identity_document", {"patient": "p_dupont", "document": "cni_usa"})
     assert result["trust"] == "insufficient" and not result["validated"]
     assert any(f["code"] == "state_not_accepted" for f in result["findings"])
+
+
+# --------------------------------------------------------------------------- regressions
+# Found while writing the shipped scenarios.
+
+
+SMITH: dict[str, Any] = {
+    "birth_name": "SMITH",
+    "first_names": ["JOHN"],
+    "birth_date": "1990-09-09",
+    "sex": "M",
+    "birth_place": "99136",
+}
+
+
+def _cni_smith(**changes: Any) -> Any:
+    fields: dict[str, Any] = {
+        "birth_name": "SMITH",
+        "first_names": ["JOHN"],
+        "birth_date": "1990-09-09",
+        "sex": "M",
+        "nationality": "IRL",
+        "country": "IRL",
+        "number": "IE1234567",
+        "issued": "2022-01-01",
+        "expires": "2032-01-01",
+        "mrz": "valid",
+        **changes,
+    }
+    return doc("cni_smith", "cni", **fields)
+
+
+def test_a_patient_created_in_the_run_is_validated_on_their_own_document(w: World) -> None:
+    # a visitor who comes as a patient and has no record yet (no ``patient:`` key)
+    w.stage.add("v_smith", role="patient", documents=[_cni_smith()])
+    created, _ = apply(w, "create_patient", SMITH)
+    key = created["key"]
+    assert key.startswith("patient#")
+    result, warnings = apply(
+        w, "check_identity_document", {"patient": key, "document": "cni_smith"}
+    )
+    assert result["consistent"] and result["accepted"] and result["validated"]
+    assert result["identity_status"] == "validee" and result["validation_mode"] == "CN"
+    assert w.get(Patient, key).document_checked == "cni"
+    assert not warnings
+
+
+def test_a_new_visitors_document_is_still_compared_with_the_record(w: World) -> None:
+    w.stage.add("v_smith", role="patient", documents=[_cni_smith(birth_date="1990-09-19")])
+    created, _ = apply(w, "create_patient", SMITH)
+    result, warnings = apply(
+        w, "check_identity_document", {"patient": created["key"], "document": "cni_smith"}
+    )
+    assert not result["consistent"] and not result["validated"]
+    assert result["identity_status"] == "provisoire"
+    assert warnings
+    # nor does it validate someone else's record
+    other, _ = apply(w, "check_identity_document", {"patient": "p_dupont", "document": "cni_smith"})
+    assert not other["consistent"] and not other["validated"]
+
+
+def test_the_document_of_a_known_patients_visitor_does_not_validate_a_new_record(w: World) -> None:
+    # v_dupont is p_dupont: her CNI does not prove the identity of a doublon created for her
+    created, _ = apply(
+        w,
+        "create_patient",
+        {
+            "birth_name": "DUPONT",
+            "first_names": ["MARIE", "CLAIRE"],
+            "birth_date": "1985-04-12",
+            "sex": "F",
+            "birth_place": "75056",
+        },
+    )
+    result, _ = apply(
+        w, "check_identity_document", {"patient": created["key"], "document": "cni_dupont"}
+    )
+    assert result["consistent"] and not result["accepted"] and not result["validated"]
+    assert any(f["code"] == "not_the_patients_document" for f in result["findings"])
+
+
+def _family(w: World, *, cni_shown: str = "on_request") -> None:
+    """Lucas PETIT's mother, with the livret de famille, her CNI and her carte Vitale."""
+    livret = doc("livret", "livret_famille", members=["Julie PETIT", "Lucas PETIT"])
+    cni_mere = doc(
+        "cni_mere",
+        "cni",
+        cni_shown,
+        birth_name="PETIT",
+        first_names=["JULIE"],
+        birth_date="1988-02-02",
+        sex="F",
+        expires="2030-01-01",
+    )
+    vitale = doc("vitale_mere", "carte_vitale", beneficiaries=["p_petit"])
+    w.stage.add("v_mere", role="parent", documents=[livret, cni_mere, vitale])
+
+
+@pytest.mark.parametrize("document", ["vitale_mere", "permis_mere"])
+def test_a_minor_is_not_validated_by_a_document_that_is_no_identity_device(
+    w: World, document: str
+) -> None:
+    _family(w)
+    w.stage.people["v_mere"] = replace(
+        w.stage.people["v_mere"],
+        documents=(
+            *w.stage.people["v_mere"].documents,
+            doc("permis_mere", "permis_conduire", birth_name="PETIT", first_names=["LUCAS"]),
+        ),
+    )
+    result, warnings = apply(
+        w, "check_identity_document", {"patient": "p_petit", "document": document}
+    )
+    assert not result["accepted"] and not result["validated"]
+    assert result["validation_mode"] is None
+    assert any(f["code"] == "insufficient_trust" for f in result["findings"])
+    assert w.get(Patient, "p_petit").identity_status == "provisoire"
+    assert warnings
+
+
+def test_the_minor_rule_counts_only_the_documents_handed_over(w: World) -> None:
+    _family(w)
+    stage = tracking(w)
+    check = {"patient": "p_petit", "document": "livret"}
+    refused(w, "check_identity_document", check, "document_not_requested")
+    stage.request("v_mere", "livret_famille")
+    alone, warnings = apply(w, "check_identity_document", check)
+    assert not alone["accepted"] and alone["identity_status"] == "provisoire"
+    assert any(f["code"] == "needs_parent_document" for f in alone["findings"])
+    assert warnings
+    refused(
+        w,
+        "check_identity_document",
+        {"patient": "p_petit", "document": "cni_mere"},
+        "document_not_requested",
+    )
+    stage.request("v_mere", "cni")
+    together, _ = apply(w, "check_identity_document", check)
+    assert together["accepted"] and together["validated"]
+    assert together["validation_mode"] == "LE" and together["identity_status"] == "validee"
+
+
+def test_a_parents_document_shown_on_arrival_counts_for_the_minor_rule(w: World) -> None:
+    _family(w, cni_shown="on_arrival")
+    stage = tracking(w)
+    stage.request("v_mere", "livret_famille")
+    result, _ = apply(w, "check_identity_document", {"patient": "p_petit", "document": "livret"})
+    assert result["validated"] and result["validation_mode"] == "LE"
+
+
+def test_a_document_shown_on_request_is_asked_for_before_it_is_used(w: World) -> None:
+    stage = tracking(w)
+    error = refused(
+        w,
+        "check_identity_document",
+        {"patient": "p_dupont", "document": "cni_dupont"},
+        "document_not_requested",
+    )
+    assert "cni_dupont" in error.message and "Demander un document" in error.message
+    refused(
+        w,
+        "attach_document",
+        {"patient": "p_dupont", "document": "cni_dupont"},
+        "document_not_requested",
+    )
+    # a document shown on arrival needs no request
+    apply(w, "read_vitale", {"patient": "p_dupont", "document": "vitale_dupont"})
+    stage.request("v_dupont", "cni")
+    result, _ = apply(
+        w, "check_identity_document", {"patient": "p_dupont", "document": "cni_dupont"}
+    )
+    assert result["validated"]
+    apply(w, "attach_document", {"patient": "p_dupont", "document": "cni_dupont"})
+    # a document never shown stays refused, asked for or not
+    stage.request("v_dupont", "passeport")
+    refused(
+        w,
+        "check_identity_document",
+        {"patient": "p_dupont", "document": "secret"},
+        "document_not_presented",
+    )
+
+
+def test_medecin_traitant_is_set_on_creation_and_by_an_update(w: World) -> None:
+    created, _ = apply(w, "create_patient", {**SMITH, "medecin_traitant": " dr_martin "})
+    key = created["key"]
+    assert w.get(Patient, key).medecin_traitant == "dr_martin"
+    changed, _ = apply(
+        w, "update_patient", {"patient": key, "set": {"medecin_traitant": "Dr DURAND, Lyon"}}
+    )
+    assert changed["changed"] == ["medecin_traitant"] and not changed["downgraded"]
+    assert w.get(Patient, key).medecin_traitant == "Dr DURAND, Lyon"
+    cleared, _ = apply(w, "update_patient", {"patient": key, "set": {"medecin_traitant": None}})
+    assert cleared["changed"] == ["medecin_traitant"]
+    assert w.get(Patient, key).medecin_traitant is None
+    same, _ = apply(w, "update_patient", {"patient": key, "set": {"medecin_traitant": None}})
+    assert same["changed"] == []

@@ -95,6 +95,33 @@ class FakeStage:
         return person
 
 
+@dataclass
+class TrackingStage(FakeStage):
+    """A stage that, like the scenario's (:class:`simsec.scenario.stage.ScenarioStage`),
+    hands over a document shown ``on_request`` only once its kind was asked for."""
+
+    requested: set[tuple[str, str]] = field(default_factory=set)
+
+    def request(self, person: str, kind: str) -> None:
+        self.requested.add((person, kind))
+
+    def handed_over(self, key: str) -> bool:
+        found = self.document(key)
+        if found is None:
+            return False
+        person, document = found
+        if document.shown == "on_arrival":
+            return True
+        return document.shown == "on_request" and (person.key, document.kind) in self.requested
+
+
+def tracking(w: World) -> TrackingStage:
+    """Make the world's stage keep track of the documents asked for (and return it)."""
+    stage = TrackingStage(people=w.stage.people, here=w.stage.here, services=w.stage.services)
+    w.stage = stage
+    return stage
+
+
 def doc(key: str, kind: str, shown: str = "on_request", **fields: Any) -> PresentedDocument:
     return PresentedDocument(key, kind, shown, fields)
 
