@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 
@@ -78,12 +78,27 @@ class Stage(Protocol):
 class KeyAllocator:
     """Stable keys for what a run creates: ``patient#2041`` is the same patient on every
     machine, because the number follows from the database state, not from a counter in
-    memory or the wall clock."""
+    memory or the wall clock.
+
+    The two statements of each model are built once and reused (the engine allocates a
+    key for most actions, so this sits on the replay's hot path).
+    """
+
+    def __init__(self) -> None:
+        self._statements: dict[type[Any], tuple[Any, Any]] = {}
+
+    def _for(self, model: type[Any]) -> tuple[Any, Any]:
+        statements = self._statements.get(model)
+        if statements is None:
+            count = select(func.count()).select_from(model)
+            taken = select(model.id).where(model.key == bindparam("key"))
+            statements = self._statements[model] = (count, taken)
+        return statements
 
     def next_key(self, session: Session, model: type[Any], prefix: str) -> str:
-        count = session.scalar(select(func.count()).select_from(model)) or 0
-        n = int(count) + 1
-        while session.scalar(select(model.id).where(model.key == f"{prefix}#{n}")) is not None:
+        count, taken = self._for(model)
+        n = int(session.scalar(count) or 0) + 1
+        while session.scalar(taken, {"key": f"{prefix}#{n}"}) is not None:
             n += 1
         return f"{prefix}#{n}"
 
