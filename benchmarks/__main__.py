@@ -19,6 +19,8 @@ MODULES = [
     "bench_engine",
     "bench_reports",
     "bench_ui",
+    "bench_ui_keys",
+    "bench_agenda",
     "bench_replay",
 ]
 

@@ -62,6 +62,44 @@ class ModuleSpec:
 #: The modules of the workspace, in navigation order.
 MODULES: Final[tuple[ModuleSpec, ...]] = (
     ModuleSpec("desk", N_("Accueil"), "f2", "simsec.ui.screens.desk:DeskModule", "desk.tcss"),
+    ModuleSpec(
+        "patients",
+        N_("Patients"),
+        "f3",
+        "simsec.ui.screens.patients:PatientsModule",
+        "patients.tcss",
+    ),
+    ModuleSpec(
+        "insurance",
+        N_("Assurance"),
+        "f4",
+        "simsec.ui.screens.insurance:InsuranceModule",
+        "insurance.tcss",
+    ),
+    ModuleSpec(
+        "agenda", N_("Agenda"), "f5", "simsec.ui.screens.agenda:AgendaModule", "agenda.tcss"
+    ),
+    ModuleSpec(
+        "admission",
+        N_("Admission"),
+        "f6",
+        "simsec.ui.screens.admission:AdmissionModule",
+        "admission.tcss",
+    ),
+    ModuleSpec(
+        "access",
+        N_("Accès au dossier"),
+        "f7",
+        "simsec.ui.screens.access:AccessModule",
+        "access.tcss",
+    ),
+    ModuleSpec(
+        "messages",
+        N_("Messages"),
+        "f8",
+        "simsec.ui.screens.messages:MessagesModule",
+        "messages.tcss",
+    ),
 )
 
 
