@@ -20,6 +20,7 @@ from typing import Final
 from simsec.i18n import N_, _, format_number
 from simsec.rules.documents import DocumentKind
 from simsec.scenario.scoring import json_number
+from simsec.texts.desk import QUESTION_LABELS
 from simsec.texts.documents import kind_label
 
 __all__ = [
@@ -134,29 +135,6 @@ OUTCOME_LABELS: Final[Mapping[str, str]] = {
     "appointment_given": N_("rendez-vous donné"),
     "refused": N_("demande refusée"),
     "done": N_("terminé"),
-}
-
-#: The question catalogue of ``ask`` (SCENARIO_FORMAT.md § people).
-QUESTION_LABELS: Final[Mapping[str, str]] = {
-    "birth_name": N_("Nom de naissance"),
-    "first_names": N_("Prénoms de naissance"),
-    "used_name": N_("Nom utilisé"),
-    "used_first_name": N_("Prénom utilisé"),
-    "birth_date": N_("Date de naissance"),
-    "birth_place": N_("Lieu de naissance"),
-    "sex": N_("Sexe"),
-    "address": N_("Adresse"),
-    "phone": N_("Téléphone"),
-    "email": N_("Courriel"),
-    "reason": N_("Motif de la venue ou de l'appel"),
-    "medecin_traitant": N_("Médecin traitant"),
-    "relationship": N_("Lien avec le patient"),
-    "patient_name": N_("Patient concerné"),
-    "availability": N_("Disponibilités"),
-    "insurance": N_("Assurance maladie"),
-    "mutuelle": N_("Mutuelle"),
-    "contact_person": N_("Personne à prévenir"),
-    "free": N_("Autre question (mot-clé)"),
 }
 
 #: RNIV identity statuses (SCENARIO_FORMAT.md § fixtures, ``identity_status``).
