@@ -20,7 +20,6 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from ui_support import SIZE, settle, wait_for_screen
 
-from simsec.i18n import N_
 from simsec.ui.app import SimsecApp
 from simsec.ui.modules import MODULES, ModuleSpec
 from simsec.ui.screens.workspace import WorkspaceScreen
@@ -28,32 +27,9 @@ from simsec.ui.screens.workspace import WorkspaceScreen
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 
-#: The planning modules (registered in simsec.ui.modules.MODULES too).
-PLANNING_SPECS: tuple[ModuleSpec, ...] = (
-    ModuleSpec(
-        "agenda", N_("Agenda"), "f5", "simsec.ui.screens.agenda:AgendaModule", "agenda.tcss"
-    ),
-    ModuleSpec(
-        "admission",
-        N_("Admission"),
-        "f6",
-        "simsec.ui.screens.admission:AdmissionModule",
-        "admission.tcss",
-    ),
-    ModuleSpec(
-        "access",
-        N_("Accès au dossier"),
-        "f7",
-        "simsec.ui.screens.access:AccessModule",
-        "access.tcss",
-    ),
-    ModuleSpec(
-        "messages",
-        N_("Messages"),
-        "f8",
-        "simsec.ui.screens.messages:MessagesModule",
-        "messages.tcss",
-    ),
+#: The planning modules, as the app registers them.
+PLANNING_SPECS: tuple[ModuleSpec, ...] = tuple(
+    spec for spec in MODULES if spec.id in {"agenda", "admission", "access", "messages"}
 )
 
 
@@ -68,9 +44,8 @@ def fast_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def planning_modules() -> tuple[ModuleSpec, ...]:
-    """The app's modules with the planning ones (whether MODULES lists them yet or not)."""
-    known = {spec.id for spec in MODULES}
-    return tuple(MODULES) + tuple(spec for spec in PLANNING_SPECS if spec.id not in known)
+    """The app's modules (the registry, planning modules included)."""
+    return tuple(MODULES)
 
 
 def scenario_dir(tmp_path: Path, name: str) -> Path:

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from identity_driver import DRIVEN as OTHER_DRIVEN
+from identity_driver import DriverError, KeyDriver
 from planning_support import (
     PLANNING_SPECS,
     SCENARIOS,
@@ -51,21 +53,6 @@ from simsec.ui.screens.debrief import DebriefScreen
 from simsec.ui.screens.workspace import WorkspaceScreen
 from simsec.ui.widgets.date_entry import day_text, moment_text
 from simsec.ui.widgets.form_dialog import ListDialog
-
-try:  # the keyboard driver of the desk, patients and insurance modules
-    from identity_driver import DRIVEN as OTHER_DRIVEN
-    from identity_driver import (
-        IDENTITY_MODULES,
-        DriverError,
-        KeyDriver,
-        desk_cards_without_duplicates,
-    )
-except ImportError:  # pragma: no cover - those modules not there: their actions via the session
-    OTHER_DRIVEN = frozenset()
-    IDENTITY_MODULES = ()
-    KeyDriver = None  # type: ignore[assignment,misc]
-    DriverError = AssertionError  # type: ignore[assignment,misc]
-    desk_cards_without_duplicates = None  # type: ignore[assignment]
 
 __all__ = ["fast_keys"]  # the fixture, used by every test of this module
 
@@ -474,17 +461,6 @@ NOT_TYPED: dict[str, dict[str, str]] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _desk_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    if desk_cards_without_duplicates is not None:
-        desk_cards_without_duplicates(monkeypatch)
-
-
-def _modules() -> tuple[Any, ...]:
-    known = {spec.id for spec in IDENTITY_MODULES}
-    return (*IDENTITY_MODULES, *(spec for spec in PLANNING_SPECS if spec.id not in known))
-
-
 async def _replay(
     pilot: Pilot[Any],
     screen: WorkspaceScreen,
@@ -493,7 +469,7 @@ async def _replay(
 ) -> list[str]:
     """Type ``records``; returns the actions performed through the session instead."""
     session = screen.session
-    others = KeyDriver(pilot) if KeyDriver is not None else None
+    others = KeyDriver(pilot)
     untyped: list[str] = []
     reasons: list[str] = []
     for record in records:
@@ -505,7 +481,7 @@ async def _replay(
             if moment > session.now:
                 session.advance(moment - session.now)
             await driver(pilot, screen, dict(record["with"]))
-        elif others is not None and record["do"] in OTHER_DRIVEN:
+        elif record["do"] in OTHER_DRIVEN:
             try:
                 await others.play(record)
             except DriverError as error:
@@ -547,7 +523,7 @@ def test_reference_solution_typed_in_the_tui(
     records, percent, db_hash = _headless(name, world_cache)
 
     async def scenario() -> None:
-        app = planning_app(build_app, tmp_path, name, modules=_modules())
+        app = planning_app(build_app, tmp_path, name)
         async with app.run_test(size=SIZE) as pilot:
             screen = await start(pilot)
             known = frozenset(NOT_TYPED.get(name, {}))
