@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from simsec.i18n import _, format_date
+from simsec.scenario.matchers import fold
 from simsec.ui.labels import (
     CHANNEL_LABELS,
     EVENT_LABELS,
@@ -238,8 +239,9 @@ class ScenarioCard:
         """The home filter: every word found in the title, id, summary or competences."""
         haystack = " ".join(
             (self.title, self.id, self.summary, " ".join(self.competencies), str(self.path.name))
-        ).casefold()
-        return all(word in haystack for word in text.casefold().split())
+        )
+        folded = fold(haystack)
+        return all(word in folded for word in fold(text).split())
 
 
 @dataclass(frozen=True, slots=True)

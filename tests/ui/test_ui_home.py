@@ -121,3 +121,24 @@ def test_home_starts_without_the_engine_or_the_database() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_name_and_filter_fields_are_visible_and_the_filter_ignores_accents(
+    build_app: Callable[..., SimsecApp],
+) -> None:
+    """A zero-width input takes keys but shows nothing: in a real terminal the home
+    looked frozen. Both fields must have room, and the filter folds accents and case."""
+
+    async def scenario() -> None:
+        app = build_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for selector in ("#home-trainee", "#home-filter"):
+                region = app.screen.query_one(selector).region
+                assert region.width >= 20 and region.height == 3, (selector, region)
+            await pilot.press("ctrl+f", *"REALISTE")
+            await pilot.pause()
+            table = app.screen.query_one("#home-scenarios", DataTable)
+            assert _titles(table) == ["Un appel en mode réaliste"]
+
+    asyncio.run(scenario())

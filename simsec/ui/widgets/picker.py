@@ -8,7 +8,6 @@ as the value when no option matches (a patient key, a free recipient name).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -21,17 +20,12 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from simsec.i18n import _
+from simsec.scenario.matchers import fold
 
 __all__ = ["Picker", "PickerOption", "fold"]
 
 PickerOption = tuple[str, str]
 """``(key, label)``."""
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents: what the filter compares."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class Picker(Vertical):
