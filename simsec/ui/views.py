@@ -369,6 +369,10 @@ class DeskJournal:
         self.names = dict(names or {})
         self.people: dict[str, PersonDesk] = {}
         self.attending: str | None = None
+        self.held: list[str] = []
+        """The people taken in charge whose exchange is still open, oldest first: a
+        visitor asked to wait while the trainee takes a call stays at the counter, and the
+        desk comes back to them when the call ends."""
         self.inbox: list[InboxMessage] = []
         self.notes: list[NoteView] = []
         self.faults: list[FaultView] = []
@@ -384,6 +388,18 @@ class DeskJournal:
 
     def current(self) -> PersonDesk | None:
         return self.people.get(self.attending) if self.attending else None
+
+    def on_hold(self, key: str) -> bool:
+        """Whether ``key`` was taken in charge, is still there and waits for the desk to
+        come back to them (their exchange is open but another person is attended)."""
+        return key in self.held and key != self.attending
+
+    def switch_to(self, key: str) -> bool:
+        """Come back to a person on hold (no action: their exchange is still open)."""
+        if key not in self.held:
+            return False
+        self.attending = key
+        return True
 
     def documents(self) -> list[DocumentCard]:
         """Every document handed over during the run, in order."""
@@ -476,6 +492,9 @@ class DeskJournal:
         if do == "attend" and person is not None:
             self.attending = person.key
             person.attended = True
+            if person.key in self.held:
+                self.held.remove(person.key)
+            self.held.append(person.key)
             self._documents(person, result, t)
         elif do == "ask" and person is not None:
             question = str(with_.get("question", ""))
@@ -505,8 +524,10 @@ class DeskJournal:
             person.lines.append(
                 ConversationLine(t, "system", label(OUTCOME_LABELS, person.outcome))
             )
-            if self.attending == person.key:
-                self.attending = None
+            if person.key in self.held:
+                self.held.remove(person.key)
+            if self.attending == person.key:  # back to whoever is still on hold
+                self.attending = self.held[-1] if self.held else None
 
     def _documents(self, person: PersonDesk, result: Mapping[str, Any], t: datetime) -> None:
         known = {card.key for card in person.documents}

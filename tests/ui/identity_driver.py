@@ -217,9 +217,20 @@ class KeyDriver:
             raise DriverError(f"{person} is not waiting")
         return keys.index(person)
 
-    def _attended(self, person: str) -> None:
-        if self.session.journal.attending != person:
+    async def _attended(self, person: str) -> None:
+        """``person`` must be the one attended; a person on hold is come back to with
+        the queue (Ctrl+F, Enter on them), as a trainee would after a call."""
+        journal = self.session.journal
+        if journal.attending == person:
+            return
+        if not journal.on_hold(person):
             raise DriverError(f"{person} is not the person attended")
+        await self.module("f2")
+        index = self._waiting_index(person)
+        await self.send("ctrl+f")
+        await self.pick(index)
+        if journal.attending != person:
+            raise DriverError(f"could not come back to {person}")
 
     async def do_attend(self, fields: Mapping[str, Any]) -> None:
         await self.module("f2")
@@ -228,7 +239,7 @@ class KeyDriver:
         await self.pick(index)
 
     async def do_ask(self, fields: Mapping[str, Any]) -> None:
-        self._attended(str(fields["person"]))
+        await self._attended(str(fields["person"]))
         await self.module("f2")
         await self.send("ctrl+o")
         await self.pick(list(QUESTION_LABELS).index(str(fields["question"])))
@@ -238,7 +249,7 @@ class KeyDriver:
             await self.send("enter")
 
     async def do_request_document(self, fields: Mapping[str, Any]) -> None:
-        self._attended(str(fields["person"]))
+        await self._attended(str(fields["person"]))
         await self.module("f2")
         # Ctrl+D is also "delete" in an input (the say input): leave it first
         await self.send("ctrl+o")
@@ -246,14 +257,14 @@ class KeyDriver:
         await self.pick(DESK_DOCUMENT_KINDS.index(str(fields["kind"])))
 
     async def do_say(self, fields: Mapping[str, Any]) -> None:
-        self._attended(str(fields["person"]))
+        await self._attended(str(fields["person"]))
         await self.module("f2")
         await self.send("ctrl+s")
         await self.type(str(fields["text"]))
         await self.send("enter")
 
     async def do_end_interaction(self, fields: Mapping[str, Any]) -> None:
-        self._attended(str(fields["person"]))
+        await self._attended(str(fields["person"]))
         await self.module("f2")
         await self.send("ctrl+t")
         await self.focused(OptionList)
@@ -297,6 +308,7 @@ class KeyDriver:
         if key not in module.records_shown:
             raise DriverError(f"{key} is neither in the results nor among the run's records")
         await self.send("ctrl+l")
+        await self.focused(DataTable)
         table = self.app.focused
         assert isinstance(table, DataTable)
         delta = module.records_shown.index(key) - table.cursor_row

@@ -13,7 +13,6 @@ results, and end with the same score and the same database hash.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -450,22 +449,10 @@ def test_every_planning_action_has_a_keystroke_driver() -> None:
 # ---------------------------------------------------------------------------- replay
 
 
-#: Actions that no keyboard driver can type yet, by scenario, with the reason: they are
-#: performed through the session, as their module would. Any other action of the other
-#: modules that their driver could not type is reported as a warning.
-NOT_TYPED: dict[str, dict[str, str]] = {
-    "appel_pendant_accueil": {
-        "say": "the desk speaks only to the person attended (identity_driver's known limit)",
-        "end_interaction": "the same: v_colin is not taken in charge again after the call",
-    },
-}
-
-
 async def _replay(
     pilot: Pilot[Any],
     screen: WorkspaceScreen,
     records: list[dict[str, Any]],
-    known: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Type ``records``; returns the actions performed through the session instead."""
     session = screen.session
@@ -486,8 +473,7 @@ async def _replay(
                 await others.play(record)
             except DriverError as error:
                 typed = False
-                if record["do"] not in known:
-                    reasons.append(f"{record['do']}: {error}")
+                reasons.append(f"{record['do']}: {error}")
         else:
             typed = False
         if not typed:  # as its module would: through the session
@@ -511,8 +497,7 @@ async def _replay(
         assert len(done) == before + 1, (record["do"], [r["do"] for r in done[before:]])
         assert (done[-1]["do"], done[-1]["with"]) == (record["do"], record["with"])
         assert done[-1]["result"]["ok"] == record["result"]["ok"], done[-1]["result"]
-    if reasons:
-        warnings.warn("not typed: " + "; ".join(reasons), stacklevel=1)
+    assert not reasons, "not typed: " + "; ".join(reasons)
     return untyped
 
 
@@ -526,16 +511,14 @@ def test_reference_solution_typed_in_the_tui(
         app = planning_app(build_app, tmp_path, name)
         async with app.run_test(size=SIZE) as pilot:
             screen = await start(pilot)
-            known = frozenset(NOT_TYPED.get(name, {}))
-            untyped = await _replay(pilot, screen, records, known)
+            untyped = await _replay(pilot, screen, records)
             await pilot.press("f10", "enter")  # end of the run, confirmed: scored
             await wait_for_screen(pilot, DebriefScreen)
             report = screen.session.report
             assert report is not None
             assert float(report.percent) == percent
             assert screen.session.run.final_hash == db_hash
-            # the planning actions are always typed; the others may fall back (a warning)
-            assert not set(untyped) & PLANNING_ACTIONS
-            assert set(NOT_TYPED.get(name, {})) <= set(untyped)
+            # every action of the reference was typed, none performed behind the UI
+            assert untyped == []
 
     run_async(scenario())

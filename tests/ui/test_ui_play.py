@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 from ui_support import SCENARIO, SIZE, settle, wait_for_screen
 
 from simsec.rules import mrz
@@ -97,6 +97,42 @@ def test_a_ringing_call_is_taken_first(build_app: Callable[..., SimsecApp]) -> N
     asyncio.run(scenario())
 
 
+def test_a_visitor_on_hold_is_come_back_to_from_the_queue(
+    build_app: Callable[..., SimsecApp],
+) -> None:
+    """Mme Dupont at the counter, the phone rings: Ctrl+N takes the call and puts her on
+    hold; Enter on her in the queue comes back to her without a new ``attend``, and what
+    is said then is said to her."""
+
+    async def scenario() -> None:
+        app = build_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _open_first_scenario(pilot)
+            await pilot.press("enter")  # Mme Dupont
+            screen.session.advance(timedelta(minutes=6))  # the call rings, Mr Smith arrives
+            await pilot.press("ctrl+n")  # the call first
+            await pilot.pause()
+            journal = screen.session.journal
+            assert journal.attending == "c_pharmacien" and journal.on_hold("v_dupont")
+            queue = screen.query_one("#desk-queue", OptionList)
+            lines = [str(queue.get_option_at_index(i).prompt) for i in range(queue.option_count)]
+            held = [line for line in lines if "en attente de reprise" in line]
+            assert len(held) == 1 and "08:45" in held[0]  # Mme Dupont, not yet named
+            assert any("Pharmacie du Centre (en cours)" in line for line in lines)
+            await pilot.press("ctrl+f", "home", "down", "enter")  # Mme Dupont, second in line
+            await pilot.pause()
+            assert journal.attending == "v_dupont"
+            await pilot.press("ctrl+s", *"Je reviens vers vous.", "enter")
+            await pilot.pause()
+            assert [a[:2] for a in _actions(app)] == [
+                ("attend", {"person": "v_dupont"}),
+                ("attend", {"person": "c_pharmacien"}),
+                ("say", {"person": "v_dupont", "text": "Je reviens vers vous."}),
+            ]
+
+    asyncio.run(scenario())
+
+
 def test_command_palette_offers_the_screen_actions(build_app: Callable[..., SimsecApp]) -> None:
     async def scenario() -> None:
         app = build_app()
@@ -143,6 +179,8 @@ def test_end_of_run_then_debrief_then_home(build_app: Callable[..., SimsecApp]) 
             table = debrief.query_one("#debrief-criteria", DataTable)
             assert table.row_count == 3
             assert "à évaluer" in str(table.get_row_at(2)[2])  # the manual criterion
+            # every column (result, points) is in view without scrolling sideways
+            assert table.virtual_size.width <= table.scrollable_content_region.width
             feedback = str(debrief.query_one("#debrief-feedback", Static).render())
             assert "Accueil rapide : bien." in feedback
             await pilot.press("escape")

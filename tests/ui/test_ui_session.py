@@ -136,3 +136,26 @@ def test_fired_events_become_notices() -> None:
     assert "INSi indisponible jusqu'à 09:15" in notice.text
     assert journal.faults_at(datetime(2026, 3, 2, 9, 10))
     assert not journal.faults_at(datetime(2026, 3, 2, 9, 20))
+
+
+def test_a_visitor_put_on_hold_for_a_call_is_come_back_to(session: PlaySession) -> None:
+    """Attending the phone while a visitor is at the counter puts her on hold; ending the
+    call brings the desk back to her, and the rebuilt journal agrees."""
+    journal = session.journal
+    session.advance(timedelta(minutes=4))
+    assert session.perform({"do": "attend", "with": {"person": "v_dupont"}}).ok
+    assert session.perform({"do": "attend", "with": {"person": "c_pharmacien"}}).ok
+    assert journal.attending == "c_pharmacien" and journal.on_hold("v_dupont")
+    assert not journal.on_hold("c_pharmacien")
+    end_call = {"person": "c_pharmacien", "outcome": "message_taken"}
+    assert session.perform({"do": "end_interaction", "with": end_call}).ok
+    assert journal.attending == "v_dupont" and not journal.on_hold("v_dupont")
+    rebuilt = DeskJournal()
+    rebuilt.absorb_all(session.run.records)
+    assert (rebuilt.attending, rebuilt.held) == ("v_dupont", ["v_dupont"])
+    # switching by hand is only for someone whose exchange is open
+    assert not journal.switch_to("c_pharmacien") and journal.attending == "v_dupont"
+    assert session.perform(
+        {"do": "end_interaction", "with": {"person": "v_dupont", "outcome": "done"}}
+    ).ok
+    assert journal.attending is None and journal.held == []

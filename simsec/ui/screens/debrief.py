@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
@@ -64,7 +64,7 @@ class DebriefScreen(Screen[None]):
                 ),
                 id="debrief-score",
             )
-            with Horizontal(id="debrief-tables"):
+            with Vertical(id="debrief-tables"):
                 yield DataTable(id="debrief-criteria", cursor_type="row", zebra_stripes=True)
                 yield DataTable(id="debrief-competencies", cursor_type="row")
             yield Static(id="debrief-feedback")
@@ -91,7 +91,7 @@ class DebriefScreen(Screen[None]):
             name = f"{code} {entry.label}" if entry is not None else code
             percent = int(subtotal.points * 100 / subtotal.max) if subtotal.max else 0
             competencies.add_row(
-                name[:48], f"{_points(subtotal.points)} / {_points(subtotal.max)}", f"{percent}"
+                name[:90], f"{_points(subtotal.points)} / {_points(subtotal.max)}", f"{percent}"
             )
         criteria.focus()
         if self.report.criteria:

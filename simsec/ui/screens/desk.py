@@ -83,7 +83,7 @@ class DeskModule(ModuleScreen):
 
     def refresh_view(self) -> None:
         journal = self.session.journal
-        self.query_one(WaitingQueue).show(journal.waiting(), journal.attending)
+        self.query_one(WaitingQueue).show(journal.waiting(), journal.attending, journal.held)
         current = journal.current()
         self.query_one(PersonPanel).show(current)
         self._show_cards(current)

@@ -522,7 +522,7 @@ class ReplayScreen(Screen[None]):
             _("Écran du stagiaire · module : {module}").format(module=screen.module)
         )
         desk = screen.desk
-        self.query_one(WaitingQueue).show(desk.waiting(), desk.attending)
+        self.query_one(WaitingQueue).show(desk.waiting(), desk.attending, desk.held)
         current = desk.current()
         self.query_one(PersonPanel).show(current)
         self._show_cards(current)

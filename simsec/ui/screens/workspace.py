@@ -208,8 +208,21 @@ class WorkspaceScreen(Screen[None]):
         message.stop()
         self.attend(message.person)
 
-    def attend(self, person: str) -> ActionFeedback:
-        """Take ``person`` in charge (``attend``) and show the desk."""
+    def attend(self, person: str) -> ActionFeedback | None:
+        """Take ``person`` in charge (``attend``) and show the desk; a person on hold
+        (their exchange still open) is come back to, without a new action."""
+        journal = self.session.journal
+        if person == journal.attending or journal.on_hold(person):
+            journal.switch_to(person)
+            current = journal.current()
+            if current is not None:
+                self.notify(
+                    _("Vous reprenez l'échange avec {name}.").format(name=current.display_name())
+                )
+            self._refresh_all()
+            if module_by_id(self.modules, "desk") is not None:
+                self.post_message(ModuleRequested("desk"))
+            return None
         feedback = self.session.perform(Attend(do="attend", with_=PersonFields(person=person)))
         self.post_message(ActionPerformed(feedback))
         if feedback.ok and module_by_id(self.modules, "desk") is not None:
@@ -224,6 +237,8 @@ class WorkspaceScreen(Screen[None]):
         if not waiting:
             self.notify(_("Personne n'attend."), severity="information")
             return
+        # someone not yet attended first; else come back to a person on hold
+        waiting.sort(key=lambda p: journal.on_hold(p.key))
         self.attend(waiting[0].key)
 
     def on_action_performed(self, message: ActionPerformed) -> None:

@@ -15,7 +15,7 @@ from simsec.ui.views import PersonDesk
 __all__ = ["WaitingQueue"]
 
 
-def _line(person: PersonDesk, attending: str | None) -> Text:
+def _line(person: PersonDesk, attending: str | None, held: Sequence[str]) -> Text:
     icon = "☎" if person.channel == "call" else "☺"
     text = Text()
     text.append(
@@ -24,19 +24,24 @@ def _line(person: PersonDesk, attending: str | None) -> Text:
     text.append(person.display_name())
     if person.key == attending:
         text.append(_(" (en cours)"), style="italic")
+    elif person.key in held:
+        text.append(_(" (en attente de reprise)"), style="italic yellow")
     return text
 
 
 class WaitingQueue(OptionList):
-    """Calls first, then visitors, in order of arrival; Enter takes the person in charge."""
+    """Calls first, then visitors, in order of arrival; Enter takes the person in charge
+    (or comes back to a person on hold)."""
 
-    def show(self, people: Sequence[PersonDesk], attending: str | None) -> None:
+    def show(
+        self, people: Sequence[PersonDesk], attending: str | None, held: Sequence[str] = ()
+    ) -> None:
         highlighted = self.highlighted
         self.clear_options()
         if not people:
             self.add_option(Option(Text(_("Personne n'attend."), style="dim"), disabled=True))
             return
-        self.add_options(Option(_line(p, attending), id=p.key) for p in people)
+        self.add_options(Option(_line(p, attending, held), id=p.key) for p in people)
         if highlighted is not None:
             self.highlighted = min(highlighted, len(people) - 1)
         else:
