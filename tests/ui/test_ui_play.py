@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from ui_support import SCENARIO, SIZE, settle, wait_for_screen
 
 from simsec.rules import mrz
@@ -129,6 +129,25 @@ def test_a_visitor_on_hold_is_come_back_to_from_the_queue(
                 ("attend", {"person": "c_pharmacien"}),
                 ("say", {"person": "v_dupont", "text": "Je reviens vers vous."}),
             ]
+
+    asyncio.run(scenario())
+
+
+def test_ctrl_d_asks_for_a_document_even_from_the_say_input(
+    build_app: Callable[..., SimsecApp],
+) -> None:
+    """Ctrl+D is "delete right" in an input: on the desk it must still open the document
+    requests, so a trainee typing a sentence is not surprised."""
+
+    async def scenario() -> None:
+        app = build_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _open_first_scenario(pilot)
+            await pilot.press("enter", "ctrl+s", *"Bonjour", "home")
+            await pilot.press("ctrl+d")
+            await pilot.pause()
+            assert app.focused is not None and app.focused.id == "desk-document-menu"
+            assert screen.query_one("#desk-say", Input).value == "Bonjour"  # nothing deleted
 
     asyncio.run(scenario())
 

@@ -48,7 +48,8 @@ class DeskModule(ModuleScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "focus_queue", N_("File d'attente"), id="desk.queue"),
         Binding("ctrl+o", "focus_questions", N_("Questions"), id="desk.questions"),
-        Binding("ctrl+d", "focus_documents", N_("Pièces"), id="desk.documents"),
+        # priority: Ctrl+D is also "delete right" in the say input
+        Binding("ctrl+d", "focus_documents", N_("Pièces"), id="desk.documents", priority=True),
         Binding("ctrl+s", "focus_say", N_("Dire"), id="desk.say"),
         Binding("ctrl+t", "end_interaction", N_("Terminer l'échange"), id="desk.end"),
     ]
