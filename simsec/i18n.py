@@ -127,3 +127,9 @@ def format_money(amount: Decimal, lang: str | None = None) -> str:
 
 def format_number(value: Decimal | int | float, lang: str | None = None) -> str:
     return _babel_format_decimal(value, locale=babel_locale(lang))
+
+
+def upper_first(text: str) -> str:
+    """``text`` with its first letter in capitals and the rest untouched (unlike
+    ``str.capitalize``, which would write « Attestation de pacs » and « de l'état »)."""
+    return text[:1].upper() + text[1:]

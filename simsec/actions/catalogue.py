@@ -106,8 +106,21 @@ DocumentKind = Literal[
     "justificatif_domicile",
     "autorisation_operer",
     "demande_ecrite",
+    # proofs of a request for access to the medical record (simsec/data/access.yaml)
+    "jugement_curatelle",
+    "jugement_habilitation_familiale",
+    "consentement_ecrit",
+    "certificat_heredite",
+    "certificat_concubinage",
+    "attestation_vie_commune",
+    "attestation_pacs",
+    "designation_medecin",
+    "carte_cps",
+    "attestation_rpps",
 ]
-"""Documents a person may carry or send (SCENARIO_FORMAT.md § people)."""
+"""Documents a person may carry or send (SCENARIO_FORMAT.md § people). The last ten are
+simsec additions: the proofs that ``simsec/data/access.yaml`` names for a curateur, an
+heir, a concubin, a partenaire de PACS and a designated doctor."""
 
 Outcome = Literal[
     "oriented", "transferred", "message_taken", "appointment_given", "refused", "done"
@@ -119,7 +132,21 @@ PaymentMethod = Literal["cb", "especes", "cheque"]
 CancelledBy = Literal["patient", "practitioner", "structure"]
 AdmissionKind = Literal["consultation", "hospitalisation", "ambulatoire", "urgence"]
 ContactRole = Literal["confiance", "prevenir"]
-RequesterKind = Literal["patient", "parent", "tuteur", "ayant_droit", "medecin"]
+RequesterKind = Literal[
+    "patient",
+    "parent",
+    "tuteur",
+    "ayant_droit",
+    "medecin",
+    "curateur",
+    "concubin",
+    "partenaire_pacs",
+    "tiers",
+]
+"""Who asks for a medical record (CSP R1111-1, L1110-4). The first five are the format's;
+simsec adds ``curateur`` (protection avec assistance), ``concubin`` and
+``partenaire_pacs`` (of a deceased patient), and ``tiers``: anyone else, who has no right
+of access (the request is registered, then refused in writing with its motive)."""
 HeirMotive = Literal["causes_deces", "defendre_memoire", "faire_valoir_droits"]
 """An heir's motive (CSP L1110-4 al. 7): causes of death, memory, rights."""
 RequestChannel = Literal["courrier", "email", "guichet"]
@@ -214,6 +241,12 @@ class Requester(FormatModel):
     name: str
     relationship: str | None = None
     motive: HeirMotive | None = None
+    on_behalf_of: RequesterKind | None = None
+    """simsec addition, for ``kind: medecin`` only: the person the designated doctor acts
+    for (``patient``, ``parent``, ``tuteur``, ``curateur``, ``ayant_droit``, ``concubin``
+    or ``partenaire_pacs``); the doctor brings that person's proofs on top of their own.
+    Omitted: the person who has the right to the record (an ayant droit after a death, a
+    parent for a minor, the patient otherwise). Not given together with ``relationship``."""
 
 
 def _all_or_list(value: Any) -> str:
@@ -396,6 +429,7 @@ class BookAppointmentFields(FormatModel):
     type: str
     start: LocalDateTime
     reason: str | None = None
+    urgent: bool = False
 
 
 class MoveAppointmentFields(FormatModel):
@@ -445,9 +479,27 @@ class OpenAdmissionFields(FormatModel):
     date: Date
 
 
+AdmissionHolder = Literal["patient", "accompagnant"]
+"""Whose an admission document is: the patient's own, or the accompanying person's (a
+minor's parent, a guardian). RNIV volet 1 §3.3.3: a minor's identity is the child's
+document (livret de famille, acte de naissance, own card) plus a parent's identity
+document: two checks, two holders."""
+
+
 class RecordAdmissionDocumentFields(FormatModel):
     admission: AdmissionRef
     kind: DocumentKind
+    holder: AdmissionHolder = "patient"
+    """Whose document it is (default ``patient``); always written in the run log."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _holder_logged(cls, data: Any) -> Any:
+        """The default holder is set explicitly, so that the run log and the checks
+        (``with: {holder: patient}``) always see whose document it was."""
+        if isinstance(data, dict) and "holder" not in data:
+            return {**data, "holder": "patient"}
+        return data
 
 
 class SetContactPersonFields(FormatModel):
@@ -516,6 +568,19 @@ class WriteLetterFields(FormatModel):
 
 
 class SendLetterFields(FormatModel):
+    letter: LetterRef
+
+
+class EditLetterFields(FormatModel):
+    """A draft's new text: ``fields`` maps ``subject``, ``body`` or a placeholder of its
+    template to the new text; ``to`` changes the recipient. A sent letter is refused."""
+
+    letter: LetterRef
+    fields: dict[str, str] = Field(default_factory=dict)
+    to: str | None = None
+
+
+class DiscardLetterFields(FormatModel):
     letter: LetterRef
 
 
@@ -781,6 +846,16 @@ class SendLetter(ActionBase):
     with_: SendLetterFields = Field(alias="with")
 
 
+class EditLetter(ActionBase):
+    do: Literal["edit_letter"]
+    with_: EditLetterFields = Field(alias="with")
+
+
+class DiscardLetter(ActionBase):
+    do: Literal["discard_letter"]
+    with_: DiscardLetterFields = Field(alias="with")
+
+
 class SubmitTranscription(ActionBase):
     do: Literal["submit_transcription"]
     with_: SubmitTranscriptionFields = Field(alias="with")
@@ -841,6 +916,8 @@ Action = Annotated[
     | CloseAccessRequest
     | WriteLetter
     | SendLetter
+    | EditLetter
+    | DiscardLetter
     | SubmitTranscription
     | SubmitAnswer
     | Wait,
@@ -915,6 +992,8 @@ CATALOGUE: Final[dict[str, ActionInfo]] = {
         _info("access", CloseAccessRequest),
         _info("documents", WriteLetter, "letter"),
         _info("documents", SendLetter),
+        _info("documents", EditLetter),
+        _info("documents", DiscardLetter),
         _info("documents", SubmitTranscription),
         _info("statistics", SubmitAnswer),
         _info("clock", Wait),

@@ -29,6 +29,7 @@ __all__ = [
     "EVENT_LABELS",
     "FIELD_LABELS",
     "GUIDANCE_LABELS",
+    "HOLDER_LABELS",
     "IDENTITY_STATUS_LABELS",
     "OUTCOME_LABELS",
     "QUESTION_LABELS",
@@ -89,6 +90,8 @@ ACTION_LABELS: Final[Mapping[str, str]] = {
     "refuse_access_request": N_("Refuser la demande d'accès"),
     "close_access_request": N_("Clore la demande d'accès"),
     "write_letter": N_("Rédiger un courrier"),
+    "edit_letter": N_("Modifier un brouillon de courrier"),
+    "discard_letter": N_("Abandonner un brouillon de courrier"),
     "send_letter": N_("Envoyer un courrier"),
     "submit_transcription": N_("Remettre une transcription"),
     "submit_answer": N_("Répondre à une question"),
@@ -145,6 +148,12 @@ IDENTITY_STATUS_LABELS: Final[Mapping[str, str]] = {
     "qualifiee": N_("qualifiée"),
 }
 
+#: Whose an admission document is (``record_admission_document.holder``).
+HOLDER_LABELS: Final[Mapping[str, str]] = {
+    "patient": N_("le patient"),
+    "accompagnant": N_("l'accompagnant"),
+}
+
 #: Teleservices a fault may affect (SCENARIO_FORMAT.md § events, ``fault``).
 SERVICE_LABELS: Final[Mapping[str, str]] = {"insi": N_("INSi"), "adri": N_("ADRi")}
 
@@ -154,6 +163,7 @@ FIELD_LABELS: Final[Mapping[str, str]] = {
     "question": N_("question"),
     "keyword": N_("mot-clé"),
     "kind": N_("type"),
+    "holder": N_("pièce de"),
     "text": N_("texte"),
     "outcome": N_("issue"),
     "note": N_("note"),
@@ -246,6 +256,8 @@ def value_label(field: str, value: object) -> str | None:
         return _(QUESTION_LABELS[value])
     if field in ("kind", "kinds") and value in _DOCUMENT_KINDS:
         return kind_label(value)
+    if field == "holder" and value in HOLDER_LABELS:
+        return _(HOLDER_LABELS[value])
     if field == "outcome" and value in OUTCOME_LABELS:
         return _(OUTCOME_LABELS[value])
     if field == "identity_status" and value in IDENTITY_STATUS_LABELS:

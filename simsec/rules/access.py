@@ -71,7 +71,9 @@ __all__ = [
 
 
 class RequesterKind(StrEnum):
-    """Who asks. The first five are the scenario format's ``requester.kind`` values."""
+    """Who asks: the ``requester.kind`` values of the action catalogue (the first five are
+    the scenario format's, the others simsec's additions). ``tiers`` has no right at all
+    (``no_right`` of ``access.yaml``)."""
 
     PATIENT = "patient"
     PARENT = "parent"  # holder of parental authority
@@ -129,6 +131,7 @@ class AccessReason(StrEnum):
 
     # eligibility: refusals
     UNAUTHORISED_REQUESTER = "unauthorised_requester"
+    THIRD_PARTY_REQUESTER = "third_party_requester"
     PATIENT_DECEASED = "patient_deceased"
     MINOR_NOT_EMANCIPATED = "minor_not_emancipated"
     PATIENT_NOT_MINOR = "patient_not_minor"
@@ -201,6 +204,7 @@ class AccessData(_Frozen):
     retention: tuple[RetentionRule, ...] = Field(min_length=1)
     proofs: dict[Proof, tuple[str, ...]]
     required: dict[RequesterKind, tuple[Proof, ...]]
+    no_right: frozenset[RequesterKind] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _coherent(self) -> AccessData:
@@ -209,9 +213,14 @@ class AccessData(_Frozen):
         missing_proofs = set(Proof) - set(self.proofs)
         if missing_proofs:
             raise ValueError(f"proofs: no document kinds for {sorted(missing_proofs)}")
-        expected = set(RequesterKind) - {RequesterKind.TIERS}
+        if RequesterKind.MEDECIN in self.no_right:
+            raise ValueError("no_right: the designated doctor acts for someone who has a right")
+        expected = set(RequesterKind) - self.no_right
         if set(self.required) != expected:
-            raise ValueError(f"required: expected exactly the kinds {sorted(expected)}")
+            raise ValueError(
+                f"required: expected exactly the kinds {sorted(expected)} "
+                f"(every kind not in no_right)"
+            )
         return self
 
     def deadline_rule(self, on: date) -> DeadlineRule:
@@ -313,11 +322,14 @@ def proofs_satisfied(
     return frozenset(satisfied)
 
 
-def _refusals(kind: RequesterKind, patient: PatientFacts, motive: str | None) -> list[AccessReason]:
+def _refusals(
+    kind: RequesterKind, patient: PatientFacts, motive: str | None, data: AccessData
+) -> list[AccessReason]:
     """Why ``kind`` may not have the record at all, whatever the proofs (R1111-1, L1110-4)."""
     reasons: list[AccessReason] = []
-    if kind is RequesterKind.TIERS:
-        reasons.append(AccessReason.UNAUTHORISED_REQUESTER)
+    if kind in data.no_right:
+        # a third party: no right at all, however close (secret professionnel)
+        reasons.extend((AccessReason.THIRD_PARTY_REQUESTER, AccessReason.UNAUTHORISED_REQUESTER))
     elif kind is RequesterKind.PATIENT:
         if patient.deceased:
             reasons.append(AccessReason.PATIENT_DECEASED)
@@ -384,7 +396,9 @@ def eligibility(
       the three :class:`HeirMotive`, unless the deceased opposed it (L1110-4 V);
     - a designated doctor (``medecin``): acts for ``on_behalf_of`` and brings that
       person's proofs on top of their own (R1111-1);
-    - anyone else (``tiers``): refused (secret professionnel, Code pénal 226-13).
+    - anyone else (``tiers``, and any kind listed in ``no_right`` of ``access.yaml``):
+      refused, whatever the proofs (secret professionnel, Code pénal 226-13); the request
+      is then refused in writing with its motive.
 
     ``documents`` are the received document kinds (``cni``, ``acte_deces``...).
     Refusals take precedence: a refused request lists no missing proofs.
@@ -392,13 +406,12 @@ def eligibility(
     data = rules or _packaged()
     principal = on_behalf_of if kind is RequesterKind.MEDECIN else kind
     reasons: list[AccessReason] = []
-    if kind is RequesterKind.MEDECIN and on_behalf_of in (
-        RequesterKind.MEDECIN,
-        RequesterKind.TIERS,
+    if kind is RequesterKind.MEDECIN and (
+        on_behalf_of is RequesterKind.MEDECIN or on_behalf_of in data.no_right
     ):
         reasons.append(AccessReason.UNAUTHORISED_REQUESTER)
     elif principal is not None:
-        reasons.extend(_refusals(principal, patient, motive))
+        reasons.extend(_refusals(principal, patient, motive, data))
     if reasons:
         return Eligibility(Decision.REFUSED, tuple(reasons))
 

@@ -82,6 +82,17 @@ class DocumentKind(StrEnum):
     JUSTIFICATIF_DOMICILE = "justificatif_domicile"
     AUTORISATION_OPERER = "autorisation_operer"
     DEMANDE_ECRITE = "demande_ecrite"
+    # proofs of a request for access to the medical record (simsec/data/access.yaml)
+    JUGEMENT_CURATELLE = "jugement_curatelle"
+    JUGEMENT_HABILITATION_FAMILIALE = "jugement_habilitation_familiale"
+    CONSENTEMENT_ECRIT = "consentement_ecrit"
+    CERTIFICAT_HEREDITE = "certificat_heredite"
+    CERTIFICAT_CONCUBINAGE = "certificat_concubinage"
+    ATTESTATION_VIE_COMMUNE = "attestation_vie_commune"
+    ATTESTATION_PACS = "attestation_pacs"
+    DESIGNATION_MEDECIN = "designation_medecin"
+    CARTE_CPS = "carte_cps"
+    ATTESTATION_RPPS = "attestation_rpps"
 
 
 class TrustLevel(StrEnum):

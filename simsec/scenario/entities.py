@@ -129,6 +129,7 @@ STATE_FIELDS: Final[Mapping[str, Mapping[str, str | None]]] = {
         "fields": None,
         "sent": None,
         "sent_on": None,
+        "status": None,
     },
     "identity_report": {
         "key": None,
@@ -142,6 +143,7 @@ STATE_FIELDS: Final[Mapping[str, Mapping[str, str | None]]] = {
         "type": None,
         "practitioner": "practitioner",
         "note": None,
+        "status": None,
     },
     "absence": {
         "key": None,

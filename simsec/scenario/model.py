@@ -502,6 +502,18 @@ DOCUMENT_FIELDS: Final[dict[str, frozenset[str]]] = {
     "justificatif_domicile": _COMMON | _NAMES | {"address", "issued", "title"},
     "autorisation_operer": _COMMON | {"signed_by", "date", "text"},
     "demande_ecrite": _COMMON | {"author", "date", "text", "title", "to"},
+    # proofs of a request for access to the medical record (simsec/data/access.yaml)
+    "jugement_curatelle": _COMMON | {"measure", "guardian", "author", "issued", "date"},
+    "jugement_habilitation_familiale": _COMMON
+    | {"measure", "guardian", "author", "issued", "date"},
+    "consentement_ecrit": _COMMON | {"signed_by", "date", "text", "to"},
+    "certificat_heredite": _COMMON | {"heirs", "author", "issued", "death_date"},
+    "certificat_concubinage": _COMMON | {"members", "author", "issued", "address"},
+    "attestation_vie_commune": _COMMON | {"members", "signed_by", "date", "address", "text"},
+    "attestation_pacs": _COMMON | {"members", "author", "issued", "number"},
+    "designation_medecin": _COMMON | {"signed_by", "date", "text", "to"},
+    "carte_cps": _COMMON | _NAMES | {"number", "issued", "expires"},
+    "attestation_rpps": _COMMON | _NAMES | {"number", "author", "issued"},
 }
 
 #: Document kinds whose identity page carries an MRZ (ICAO 9303).

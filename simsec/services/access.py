@@ -27,7 +27,6 @@ from simsec.actions.catalogue import (
 )
 from simsec.db.models import AccessRequest, AccessRequestDocument, Patient, RecordItem
 from simsec.rules.access import (
-    HEIR_KINDS,
     Deadlines,
     Decision,
     Eligibility,
@@ -48,6 +47,7 @@ from simsec.texts.access import (
     eligibility_message,
     missing_proofs_message,
     reason_message,
+    requester_label,
     status_label,
 )
 
@@ -61,6 +61,7 @@ __all__ = [
     "request_eligibility",
     "request_missing_documents",
     "send_communication",
+    "stored_on_behalf_of",
 ]
 
 #: Age of majority (Code civil art. 414).
@@ -93,17 +94,48 @@ def _facts(patient: Patient, on: date) -> PatientFacts:
     )
 
 
-def _principal(kind: RequesterKind, facts: PatientFacts) -> RequesterKind | None:
-    """For whom a designated doctor acts. The action does not say: simsec takes the
-    person who has the right to the record (an heir after a death, a parent for a minor,
-    the patient otherwise)."""
+def stored_on_behalf_of(requester_kind: str, relationship: str | None) -> RequesterKind | None:
+    """For whom a designated doctor said they act (``Requester.on_behalf_of``), from the
+    stored request (its ``requester_kind`` and ``requester_relationship``).
+
+    simsec model: the database has no column for it, so a ``medecin`` request keeps it in
+    ``requester_relationship`` (a doctor has no family link with the patient, and
+    registering refuses both together); any other text there means "not said"."""
+    if requester_kind != RequesterKind.MEDECIN.value:
+        return None
+    try:
+        return RequesterKind(relationship or "")
+    except ValueError:
+        return None
+
+
+def _on_behalf_of(request: AccessRequest) -> RequesterKind | None:
+    return stored_on_behalf_of(request.requester_kind, request.requester_relationship)
+
+
+def _principal(
+    kind: RequesterKind, facts: PatientFacts, said: RequesterKind | None = None
+) -> RequesterKind | None:
+    """For whom a designated doctor acts: the person ``said`` at registration
+    (``on_behalf_of``); otherwise the person who has the right to the record (an heir
+    after a death, a parent for a minor, the patient otherwise)."""
     if kind is not RequesterKind.MEDECIN:
         return None
+    if said is not None:
+        return said
     if facts.deceased:
         return RequesterKind.AYANT_DROIT
     if facts.minor:
         return RequesterKind.PARENT
     return RequesterKind.PATIENT
+
+
+def _heir_label(request: AccessRequest) -> str:
+    """« Ayant droit », « Concubin »... : who the limit to the motive applies to."""
+    kind = RequesterKind(request.requester_kind)
+    principal = _on_behalf_of(request) if kind is RequesterKind.MEDECIN else kind
+    label = requester_label(principal or RequesterKind.AYANT_DROIT)
+    return label[:1].upper() + label[1:]
 
 
 def _received(ctx: ServiceContext, request: AccessRequest) -> list[str]:
@@ -128,7 +160,7 @@ def request_eligibility(ctx: ServiceContext, request: AccessRequest) -> Eligibil
         facts,
         motive=request.motive,
         documents=_received(ctx, request),
-        on_behalf_of=_principal(kind, facts),
+        on_behalf_of=_principal(kind, facts, _on_behalf_of(request)),
     )
 
 
@@ -208,20 +240,28 @@ def register_access_request(
     itself. Its eligibility (rules.access) decides the status: ``incomplete`` when proofs
     are missing (listed), ``recue`` otherwise; a request that must be refused (a living
     patient's relative, a minor's opposition...) is registered and flagged, to be refused
-    in writing. Result: ``key``, ``patient``, ``status``, ``decision``, ``reasons``,
+    in writing; so is a third party's (``tiers``), who has no right at all. A designated
+    doctor (``medecin``) may say for whom they act (``on_behalf_of``, not with
+    ``relationship``): they bring that person's proofs on top of their own. Result:
+    ``key``, ``patient``, ``status``, ``on_behalf_of`` (when said), ``decision``, ``reasons``,
     ``missing``, ``required``, ``limited_to_motive``, ``message``.
     """
+    requester = fields.requester
+    if requester.on_behalf_of is not None:
+        if requester.kind != RequesterKind.MEDECIN.value:
+            raise lookup.refuse("on_behalf_of_not_doctor", kind=requester.kind)
+        if requester.relationship is not None:
+            raise lookup.refuse("on_behalf_of_with_relationship")
     patient = lookup.patient(ctx.session, fields.patient)
     _check_day(ctx, fields.received_on)
     keys = [_ALL] if fields.items == _ALL else list(fields.items)
     _items(ctx, patient.id, keys)
-    requester = fields.requester
     request = AccessRequest(
         key=ctx.keys.next_key(ctx.session, AccessRequest, "access_request"),
         patient_id=patient.id,
         requester_kind=requester.kind,
         requester_name=requester.name,
-        requester_relationship=requester.relationship,
+        requester_relationship=requester.on_behalf_of or requester.relationship,
         motive=requester.motive,
         received_on=fields.received_on,
         channel=fields.channel,
@@ -247,10 +287,12 @@ def register_access_request(
         lookup.warn(
             ctx, "access_refusable", details=" ".join(reason_message(r) for r in result.reasons)
         )
+    said = _on_behalf_of(request)
     return {
         "key": request.key,
         "patient": patient.key,
         **_summary(request),
+        **({"on_behalf_of": said.value} if said is not None else {}),
         **_eligibility_json(result),
     }
 
@@ -377,8 +419,8 @@ def prepare_communication(
         raise lookup.refuse("nothing_communicable", details=reasons)
     if withheld:
         lookup.warn(ctx, "access_withheld", keys=[w["key"] for w in withheld])
-    if RequesterKind(request.requester_kind) in HEIR_KINDS:
-        lookup.warn(ctx, "access_limited_to_motive")
+    if request_eligibility(ctx, request).limited_to_motive:
+        lookup.warn(ctx, "access_limited_to_motive", who=_heir_label(request))
     request.prepared_items = [item.key for item in split.communicable]
     return {**_summary(request), "prepared": list(request.prepared_items), "withheld": withheld}
 

@@ -4,6 +4,12 @@ The checklists are data (``simsec/data/admission.yaml``, from the domain notes
 ``admission.md`` and ``reference.md`` §5). The personne de confiance (CSP L1111-6) and
 the personne à prévenir are two separate records of the patient: a desk that mixes them
 up is a classic error to grade.
+
+Each document recorded has a holder: the patient (the default) or the person who
+accompanies the patient (``accompagnant``: a minor's parent, a guardian). An item of the
+checklist may ask for a holder: a minor's identity is the child's document, the parent's
+identity document is the accompanying parent's (RNIV volet 1 §3.3.3), so the mother's
+identity card never ticks the child's identity.
 """
 
 from __future__ import annotations
@@ -17,28 +23,36 @@ from typing import Any, Final, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from simsec.actions.catalogue import (
     AdmissionFields,
+    AdmissionHolder,
     OpenAdmissionFields,
     RecordAdmissionDocumentFields,
     SetContactPersonFields,
 )
 from simsec.db.models import Admission, AdmissionDocument, ContactPerson, Patient
-from simsec.i18n import _
+from simsec.i18n import N_, _
 from simsec.services import lookup
 from simsec.services.base import ServiceContext
+from simsec.texts.documents import kind_label
 
 __all__ = [
+    "DEFAULT_HOLDER",
+    "HOLDER_LABELS",
     "AdmissionData",
     "ChecklistItem",
+    "HeldDocument",
     "admission_cases",
+    "admission_documents",
     "checklist",
     "close_admission",
     "load_admission_data",
     "open_admission",
     "record_admission_document",
+    "recorded_documents",
     "set_contact_person",
 ]
 
@@ -48,6 +62,16 @@ MAJORITY: Final = 18
 _SURGICAL_KINDS: Final = frozenset({"hospitalisation", "ambulatoire"})
 #: Exemptions of the rights that make a case of their own.
 _EXEMPTION_CASES: Final = ("at_mp", "maternite")
+#: Whose a document is when nothing says otherwise.
+DEFAULT_HOLDER: Final[AdmissionHolder] = "patient"
+#: How a holder is named in messages (« carte nationale d'identité, pièce de l'accompagnant »).
+HOLDER_LABELS: Final[dict[str, str]] = {
+    "patient": N_("pièce du patient"),
+    "accompagnant": N_("pièce de l'accompagnant"),
+}
+
+HeldDocument = tuple[str, str]
+"""A recorded document: ``(kind, holder)``."""
 
 
 class _Frozen(BaseModel):
@@ -57,6 +81,8 @@ class _Frozen(BaseModel):
 class ItemSpec(_Frozen):
     label: str
     any_of: tuple[str, ...] = ()
+    holder: AdmissionHolder | None = None
+    """Whose the document must be; None: anyone's (a minor's rights on a parent's card)."""
     contact: Literal["confiance", "prevenir"] | None = None
     required: bool
     source: str
@@ -105,6 +131,8 @@ class ChecklistItem:
     any_of: tuple[str, ...]
     contact: str | None
     done: bool
+    holder: str | None = None
+    """Whose the document must be (``patient``, ``accompagnant``); None: anyone's."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +140,7 @@ class ChecklistItem:
             "label": _(self.label),
             "required": self.required,
             "any_of": list(self.any_of),
+            "holder": self.holder,
             "contact": self.contact,
             "done": self.done,
         }
@@ -147,11 +176,21 @@ def admission_cases(kind: str, patient: Patient, on: date) -> list[str]:
     return cases
 
 
+def _held(document: str | HeldDocument) -> HeldDocument:
+    return (document, DEFAULT_HOLDER) if isinstance(document, str) else document
+
+
 def checklist(
-    cases: Sequence[str], on: date, documents: Iterable[str], contacts: Iterable[str]
+    cases: Sequence[str],
+    on: date,
+    documents: Iterable[str | HeldDocument],
+    contacts: Iterable[str],
 ) -> list[ChecklistItem]:
-    """The checklist for ``cases`` on ``on``, ticked with the recorded document kinds and
-    the patient's contact roles."""
+    """The checklist for ``cases`` on ``on``, ticked with the recorded documents and the
+    patient's contact roles.
+
+    A document is ``(kind, holder)``; a bare kind is the patient's. An item is done by a
+    document of one of its kinds, held by its holder when it names one."""
     version = load_admission_data().at(on)
     order: list[str] = list(version.always)
     optional: set[str] = set()
@@ -162,13 +201,14 @@ def checklist(
         order = [item for item in order if item not in spec.remove]
         order.extend(item for item in spec.add if item not in order)
         optional.update(spec.optional)
-    recorded, roles = set(documents), set(contacts)
+    recorded, roles = {_held(document) for document in documents}, set(contacts)
     items: list[ChecklistItem] = []
     for name in order:
         spec_item = version.items[name]
-        done = bool(recorded & set(spec_item.any_of)) or (
-            spec_item.contact is not None and spec_item.contact in roles
-        )
+        done = any(
+            kind in spec_item.any_of and spec_item.holder in (None, holder)
+            for kind, holder in recorded
+        ) or (spec_item.contact is not None and spec_item.contact in roles)
         items.append(
             ChecklistItem(
                 item=name,
@@ -177,9 +217,28 @@ def checklist(
                 any_of=spec_item.any_of,
                 contact=spec_item.contact,
                 done=done,
+                holder=spec_item.holder,
             )
         )
     return items
+
+
+def recorded_documents(session: Session, admission_id: int) -> list[HeldDocument]:
+    """The documents recorded for an admission, ``(kind, holder)``, in recording order."""
+    rows = session.execute(
+        select(AdmissionDocument.kind, AdmissionDocument.holder)
+        .where(AdmissionDocument.admission_id == admission_id)
+        .order_by(AdmissionDocument.id)
+    )
+    return [(kind, holder) for kind, holder in rows]
+
+
+def admission_documents(db: Engine, key: str) -> list[HeldDocument]:
+    """The documents recorded for the admission ``key`` (a read for the screens; empty
+    when there is no such admission)."""
+    with Session(db) as session:
+        admission_id = session.scalars(select(Admission.id).where(Admission.key == key)).first()
+        return [] if admission_id is None else recorded_documents(session, admission_id)
 
 
 def _state(
@@ -187,9 +246,7 @@ def _state(
 ) -> tuple[Patient, list[str], list[ChecklistItem]]:
     patient = ctx.session.get_one(Patient, admission.patient_id)
     cases = admission_cases(admission.kind, patient, admission.date)
-    documents = ctx.session.scalars(
-        select(AdmissionDocument.kind).where(AdmissionDocument.admission_id == admission.id)
-    ).all()
+    documents = recorded_documents(ctx.session, admission.id)
     roles = ctx.session.scalars(
         select(ContactPerson.role).where(ContactPerson.patient_id == patient.id)
     ).all()
@@ -258,26 +315,40 @@ def open_admission(ctx: ServiceContext, fields: OpenAdmissionFields) -> dict[str
 def record_admission_document(
     ctx: ServiceContext, fields: RecordAdmissionDocumentFields
 ) -> dict[str, Any]:
-    """Record a document collected for an open admission.
+    """Record a document collected for an open admission, and whose it is (``holder``:
+    the patient's, or the accompanying person's).
 
-    Result: ``admission``, ``kind``, ``checklist`` and ``missing``.
+    Refused: the same kind from the same holder twice. Result: ``admission``, ``kind``,
+    ``holder``, ``checklist`` and ``missing``.
     """
     admission = _open(ctx, fields.admission)
     exists = ctx.session.scalars(
         select(AdmissionDocument.id).where(
-            AdmissionDocument.admission_id == admission.id, AdmissionDocument.kind == fields.kind
+            AdmissionDocument.admission_id == admission.id,
+            AdmissionDocument.kind == fields.kind,
+            AdmissionDocument.holder == fields.holder,
         )
     ).first()
     if exists is not None:
-        raise lookup.refuse("document_already_recorded", kind=fields.kind, key=admission.key)
+        raise lookup.refuse(
+            "document_already_recorded",
+            kind=f"{kind_label(fields.kind)}, {_(HOLDER_LABELS[fields.holder])}",
+            key=admission.key,
+        )
     ctx.session.add(
-        AdmissionDocument(admission_id=admission.id, kind=fields.kind, recorded_at=ctx.now)
+        AdmissionDocument(
+            admission_id=admission.id,
+            kind=fields.kind,
+            holder=fields.holder,
+            recorded_at=ctx.now,
+        )
     )
     ctx.session.flush()
     _patient, _cases, items = _state(ctx, admission)
     return {
         "admission": admission.key,
         "kind": fields.kind,
+        "holder": fields.holder,
         "checklist": [item.as_dict() for item in items],
         "missing": _missing(items),
     }

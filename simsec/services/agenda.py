@@ -7,6 +7,12 @@ then reads the agenda, checks and writes, in the engine's one transaction; a sec
 booking of the same slot waits for the first to commit, then sees it and is refused.
 
 Active appointments are those not cancelled (a missed appointment still took its slot).
+
+An urgent appointment (``urgent: true``) is booked like any other, at any free start the
+secretary chooses (not necessarily the next free slot), with the same checks: urgency
+never allows a double booking. Booking a patient who is on the waiting list for that
+type (and that practitioner, when the entry names one) serves the entry; a cancelled or
+moved appointment frees a slot, offered to the waiting list when it is really free.
 """
 
 from __future__ import annotations
@@ -274,6 +280,7 @@ def _appointment_json(appointment: Appointment, practitioner: Practitioner) -> d
         "start": lookup.iso(appointment.start),
         "end": lookup.iso(appointment.end),
         "status": appointment.status,
+        "urgent": bool(appointment.urgent),
     }
 
 
@@ -362,12 +369,43 @@ def _check_slot(
     return agenda.appointment_types[type_code]
 
 
+#: Waiting-list statuses (the column is free text: ``waiting``, then ``served`` once the
+#: patient has been given an appointment of that type).
+WAITING: Final = "waiting"
+SERVED: Final = "served"
+
+
+def _serve_waitlist(
+    ctx: ServiceContext, patient_id: int, practitioner_id: int, type_code: str
+) -> str | None:
+    """Mark served the waiting-list entry the new appointment answers (the patient's,
+    for that type, naming that practitioner or none; the one naming the practitioner
+    first, then the oldest). Its key, or None when the patient was not waiting."""
+    entries = ctx.session.scalars(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.patient_id == patient_id,
+            WaitlistEntry.type_code == type_code,
+            WaitlistEntry.status == WAITING,
+        )
+        .order_by(WaitlistEntry.id)
+    ).all()
+    matching = [e for e in entries if e.practitioner_id in (None, practitioner_id)]
+    if not matching:
+        return None
+    entry = min(matching, key=lambda e: (e.practitioner_id is None, e.id))
+    entry.status = SERVED
+    return entry.key
+
+
 def book_appointment(ctx: ServiceContext, fields: BookAppointmentFields) -> dict[str, Any]:
     """Book an appointment (refused: unknown type for that practitioner, outside opening
     hours, during an absence, a practitioner or patient overlap, a start in the past).
+    ``urgent`` marks an urgent appointment (the same checks: never a double booking).
 
     Result: ``key``, ``patient``, ``practitioner``, ``type``, ``start``, ``end``,
-    ``status``.
+    ``status``, ``urgent`` and ``waitlist_served`` (the key of the waiting-list entry
+    the appointment serves, or None).
     """
     patient_key, patient_id = lookup.patient_id(ctx.session, fields.patient)
     practitioner = lookup.practitioner(ctx.session, fields.practitioner)
@@ -382,18 +420,24 @@ def book_appointment(ctx: ServiceContext, fields: BookAppointmentFields) -> dict
         end=fields.start + timedelta(minutes=minutes),
         status="booked",
         reason=fields.reason,
-        urgent=False,
+        urgent=fields.urgent,
         created_at=ctx.now,
     )
     ctx.session.add(appointment)
     ctx.session.flush()
-    return {"patient": patient_key, **_appointment_json(appointment, practitioner)}
+    served = _serve_waitlist(ctx, patient_id, practitioner.id, fields.type)
+    return {
+        "patient": patient_key,
+        **_appointment_json(appointment, practitioner),
+        "waitlist_served": served,
+    }
 
 
 def move_appointment(ctx: ServiceContext, fields: MoveAppointmentFields) -> dict[str, Any]:
     """Move a booked appointment to another start (and practitioner), with the booking
-    checks. Result: the appointment as booked now, and ``previous`` {``start``,
-    ``practitioner``}."""
+    checks. Result: the appointment as booked now, ``previous`` {``start``,
+    ``practitioner``} and ``waitlist`` (the waiting-list entries that could take the
+    slot it leaves, when that slot is to come and really free; a warning names them)."""
     appointment = lookup.appointment(ctx.session, fields.appointment)
     if appointment.status != "booked":
         raise _wrong_status(appointment, "booked")
@@ -413,33 +457,55 @@ def move_appointment(ctx: ServiceContext, fields: MoveAppointmentFields) -> dict
         exclude=appointment.id,
     )
     previous = {"start": lookup.iso(appointment.start), "practitioner": current.key}
+    old_start = appointment.start
     appointment.practitioner_id = target.id
     appointment.start = fields.start
     appointment.end = fields.start + timedelta(minutes=minutes)
     ctx.session.flush()
+    waitlist = _freed_slot_candidates(
+        ctx, current, appointment.type_code, old_start, appointment.patient_id
+    )
+    if waitlist:
+        lookup.warn(ctx, "waitlist_candidates", keys=waitlist)
     patient = ctx.session.get(Patient, appointment.patient_id) if appointment.patient_id else None
     return {
         "patient": patient.key if patient else None,
         **_appointment_json(appointment, target),
         "previous": previous,
+        "waitlist": waitlist,
     }
 
 
 _WAITING: Final = (
     select(WaitlistEntry.key, WaitlistEntry.practitioner_id, WaitlistEntry.patient_id)
-    .where(WaitlistEntry.status == "waiting", WaitlistEntry.type_code == bindparam("type"))
+    .where(WaitlistEntry.status == WAITING, WaitlistEntry.type_code == bindparam("type"))
     .order_by(WaitlistEntry.id)
 )
 
 
-def _waitlist_for(ctx: ServiceContext, appointment: Appointment) -> list[str]:
-    """The waiting-list entries that could take the slot of ``appointment``: same type,
-    its practitioner or any, another patient."""
+def _freed_slot_candidates(
+    ctx: ServiceContext,
+    practitioner: Practitioner,
+    type_code: str,
+    start: datetime,
+    patient_id: int | None,
+) -> list[str]:
+    """The waiting-list entries that could take the slot an appointment left (same type,
+    that practitioner or any, another patient), oldest first; none when the slot is past
+    or not really free (an absence, another appointment or a meeting over it, outside
+    the hours): it would only be offered to be refused."""
+    if start <= ctx.now:
+        return []
+    try:
+        agenda = practitioner_agenda(ctx, practitioner, start - _LOOKBACK, start + _LOOKBACK)
+    except RuleError:  # hours that do not parse: nothing can be booked there
+        return []
+    if check_booking(agenda, type_code, start):
+        return []
     return [
         key
-        for key, practitioner_id, patient_id in _rows(ctx, _WAITING, type=appointment.type_code)
-        if practitioner_id in (None, appointment.practitioner_id)
-        and patient_id != appointment.patient_id
+        for key, wanted, waiting in _rows(ctx, _WAITING, type=type_code)
+        if wanted in (None, practitioner.id) and waiting != patient_id
     ]
 
 
@@ -447,7 +513,7 @@ def cancel_appointment(ctx: ServiceContext, fields: CancelAppointmentFields) -> 
     """Cancel a booked appointment, recording who cancelled and why.
 
     Result: ``key``, ``status``, ``cancelled_by`` and ``waitlist`` (the waiting-list
-    entries that could take the freed slot, when it is still to come).
+    entries that could take the freed slot, when it is still to come and really free).
     """
     appointment = lookup.appointment(ctx.session, fields.appointment)
     if appointment.status != "booked":
@@ -457,7 +523,10 @@ def cancel_appointment(ctx: ServiceContext, fields: CancelAppointmentFields) -> 
     appointment.status = "cancelled"
     appointment.cancelled_by = fields.by
     appointment.cancel_reason = fields.reason
-    waitlist = _waitlist_for(ctx, appointment) if appointment.start > ctx.now else []
+    practitioner = ctx.session.get_one(Practitioner, appointment.practitioner_id)
+    waitlist = _freed_slot_candidates(
+        ctx, practitioner, appointment.type_code, appointment.start, appointment.patient_id
+    )
     if waitlist:
         lookup.warn(ctx, "waitlist_candidates", keys=waitlist)
     return {
@@ -517,7 +586,7 @@ def add_to_waitlist(ctx: ServiceContext, fields: AddToWaitlistFields) -> dict[st
         type_code=fields.type,
         practitioner_id=practitioner.id if practitioner else None,
         note=fields.note,
-        status="waiting",
+        status=WAITING,
         created_at=ctx.now,
     )
     ctx.session.add(entry)

@@ -2,8 +2,10 @@
 
 Letter templates are data (``simsec/data/letters.yaml``), filled from the record (the
 patient, the next appointment, the latest access request) and from the action's
-``fields``. Transcriptions and answers to statistics questions are stored as
-``submission`` rows; the scenario's checks grade them.
+``fields``. A letter is a draft (``draft``) until it is sent (``sent``); a draft can be
+edited (``edit_letter``) or discarded (``dropped``: kept, for the log and the record, but
+it can no longer be edited or sent). Transcriptions and answers to statistics questions
+are stored as ``submission`` rows; the scenario's checks grade them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from simsec.actions.catalogue import (
+    DiscardLetterFields,
+    EditLetterFields,
     SendLetterFields,
     SubmitAnswerFields,
     SubmitTranscriptionFields,
@@ -40,8 +44,13 @@ from simsec.services.base import ServiceContext
 from simsec.texts.access import proof_label
 
 __all__ = [
+    "DISCARDED",
+    "DRAFT",
+    "SENT",
     "LetterData",
     "LetterTemplate",
+    "discard_letter",
+    "edit_letter",
     "letter_values",
     "load_letters",
     "placeholders",
@@ -56,6 +65,12 @@ _SALUTATION: Final = {"F": "Madame", "M": "Monsieur"}
 _BOTH: Final = "Madame, Monsieur"
 #: Letters are documents of the French workplace: dates are written in French.
 _LETTER_LANG: Final = "fr"
+#: A letter's ``status`` (the column holds 8 characters: ``dropped`` says "discarded").
+DRAFT: Final = "draft"
+SENT: Final = "sent"
+DISCARDED: Final = "dropped"
+#: The texts of a letter that ``edit_letter`` may set directly, besides its placeholders.
+_TEXTS: Final = ("subject", "body")
 
 
 class _Frozen(BaseModel):
@@ -190,7 +205,7 @@ def write_letter(ctx: ServiceContext, fields: WriteLetterFields) -> dict[str, An
         patient_id=patient.id if patient else None,
         fields={"subject": subject, **used},
         body=body,
-        status="draft",
+        status=DRAFT,
         created_at=ctx.now,
     )
     ctx.session.add(letter)
@@ -208,11 +223,125 @@ def write_letter(ctx: ServiceContext, fields: WriteLetterFields) -> dict[str, An
 def send_letter(ctx: ServiceContext, fields: SendLetterFields) -> dict[str, Any]:
     """Send a drafted letter. Result: ``key``, ``status``, ``sent_at``."""
     letter = lookup.letter(ctx.session, fields.letter)
-    if letter.status == "sent":
+    if letter.status == SENT:
         raise lookup.refuse("letter_already_sent", key=letter.key)
-    letter.status = "sent"
+    if letter.status == DISCARDED:
+        raise lookup.refuse("letter_discarded", key=letter.key)
+    letter.status = SENT
     letter.sent_at = ctx.now
     return {"key": letter.key, "status": letter.status, "sent_at": lookup.iso(ctx.now)}
+
+
+def _draft(ctx: ServiceContext, ref: str) -> Letter:
+    """The letter ``ref``, which must still be a draft."""
+    letter = lookup.letter(ctx.session, ref)
+    if letter.status == SENT:
+        raise lookup.refuse("letter_sent_not_editable", key=letter.key)
+    if letter.status == DISCARDED:
+        raise lookup.refuse("letter_discarded", key=letter.key)
+    return letter
+
+
+def _edited_texts(
+    letter: Letter,
+    template: LetterTemplate | None,
+    given: Mapping[str, str],
+    old: Mapping[str, str],
+    new: Mapping[str, str],
+) -> dict[str, str]:
+    """The subject and body after an edit.
+
+    A text given in ``given`` is taken as is. Otherwise, when a placeholder it uses
+    changes: a text still as the template wrote it is written again with the new values;
+    a text retouched by hand is kept, and refused if the trainee asked for that change
+    (it cannot be applied to free text).
+    """
+    current = {"subject": str((letter.fields or {}).get("subject", "")), "body": letter.body}
+    texts: dict[str, str] = {}
+    for part in _TEXTS:
+        if part in given:
+            texts[part] = given[part]
+            continue
+        texts[part] = current[part]
+        if template is None:
+            continue
+        source: str = getattr(template, part)
+        used = placeholders(source)
+        if all(new[name] == old[name] for name in used):
+            continue
+        if current[part] == source.format_map(old):
+            texts[part] = source.format_map(new)
+            continue
+        asked = [name for name in used if name in given and given[name] != old[name]]
+        if asked:
+            raise lookup.refuse("letter_text_edited", key=letter.key, part=part, field=asked[0])
+    return texts
+
+
+def edit_letter(ctx: ServiceContext, fields: EditLetterFields) -> dict[str, Any]:
+    """Change a draft: its ``subject`` or ``body`` as typed, a placeholder of its template
+    (the texts written from the template follow), or its recipient (``to``; the
+    ``destinataire`` placeholder follows unless it was set apart). Refused for a sent or
+    discarded letter, an unknown field, an empty text, or an edit that changes nothing.
+    Result: ``key``, ``status``, ``to``, ``subject``, ``body``, ``changed`` (the names
+    that changed, ``to`` first)."""
+    letter = _draft(ctx, fields.letter)
+    template = load_letters().templates.get(letter.template)
+    names = placeholders(template.subject + "\n" + template.body) if template else []
+    allowed = [*_TEXTS, *names]
+    for name, text in fields.fields.items():
+        if name not in allowed:
+            raise lookup.refuse(
+                "letter_field_unknown",
+                key=letter.key,
+                template=letter.template,
+                field=name,
+                fields=allowed,
+            )
+        if not text.strip():
+            raise lookup.refuse("empty_text", field=name)
+    to = letter.recipient if fields.to is None else fields.to.strip()
+    if not to:
+        raise lookup.refuse("empty_text", field="to")
+    stored = dict(letter.fields or {})
+    old = {name: str(stored.get(name, "")) for name in names}
+    new = {**old, **{k: v for k, v in fields.fields.items() if k in names}}
+    if (
+        "destinataire" in names
+        and "destinataire" not in fields.fields
+        and old["destinataire"] == letter.recipient
+    ):
+        new["destinataire"] = to
+    texts = _edited_texts(letter, template, fields.fields, old, new)
+    before = {"to": letter.recipient, "subject": str(stored.get("subject", "")), **old}
+    before["body"] = letter.body
+    after = {"to": to, **texts, **new}
+    changed = [name for name in ("to", *_TEXTS, *names) if after[name] != before[name]]
+    if not changed:
+        raise lookup.refuse("letter_unchanged", key=letter.key)
+    letter.recipient = to
+    letter.fields = {**stored, "subject": texts["subject"], **new}
+    letter.body = texts["body"]
+    return {
+        "key": letter.key,
+        "status": letter.status,
+        "to": to,
+        "subject": texts["subject"],
+        "body": texts["body"],
+        "changed": changed,
+    }
+
+
+def discard_letter(ctx: ServiceContext, fields: DiscardLetterFields) -> dict[str, Any]:
+    """Discard a draft: it stays in the record (status ``dropped``) but can no longer be
+    edited or sent. Result: ``key``, ``status``."""
+    letter = lookup.letter(ctx.session, fields.letter)
+    if letter.status == SENT:
+        raise lookup.refuse("letter_sent_not_editable", key=letter.key)
+    if letter.status == DISCARDED:
+        raise lookup.refuse("letter_already_discarded", key=letter.key)
+    letter.status = DISCARDED
+    return {"key": letter.key, "status": letter.status}
 
 
 def _submit(ctx: ServiceContext, kind: str, target: str, value: str) -> Submission:

@@ -820,16 +820,18 @@ def admission_detail(db: Engine, key: str) -> AdmissionDetail | None:
         if row is None:
             return None
         patient = session.get_one(Patient, row.patient_id)
-        documents = list(
-            session.scalars(
-                select(AdmissionDocument.kind)
+        held = [
+            (kind, holder)
+            for kind, holder in session.execute(
+                select(AdmissionDocument.kind, AdmissionDocument.holder)
                 .where(AdmissionDocument.admission_id == row.id)
                 .order_by(AdmissionDocument.id)
             ).all()
-        )
+        ]
+        documents = [kind for kind, _holder in held]
         contacts = _contacts(session, patient.id)
         cases = admission_service.admission_cases(row.kind, patient, row.date)
-        items = admission_service.checklist(cases, row.date, documents, [c.role for c in contacts])
+        items = admission_service.checklist(cases, row.date, held, [c.role for c in contacts])
         summary = _admission_summary(
             session, row, {patient.id: (patient.key, _patient_name(patient))}
         )

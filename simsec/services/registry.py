@@ -79,6 +79,8 @@ SERVICES: Final[dict[str, ServiceFn]] = {
     # documents and statistics
     "write_letter": documents.write_letter,
     "send_letter": documents.send_letter,
+    "edit_letter": documents.edit_letter,
+    "discard_letter": documents.discard_letter,
     "submit_transcription": documents.submit_transcription,
     "submit_answer": documents.submit_answer,
 }

@@ -38,6 +38,10 @@ REASON_TEMPLATES: Final[Mapping[AccessReason, str]] = {
         "Ce demandeur n'a pas accès au dossier médical : secret professionnel "
         "(art. 226-13 du Code pénal, L1110-4 du CSP)."
     ),
+    AccessReason.THIRD_PARTY_REQUESTER: N_(
+        "Un tiers n'a aucun droit d'accès au dossier médical du patient, même s'il en est "
+        "proche (voisin, employeur, assureur, conjoint d'un patient vivant sans mandat)."
+    ),
     AccessReason.PATIENT_DECEASED: N_(
         "Le patient est décédé : seuls ses ayants droit, son concubin ou son partenaire de "
         "PACS peuvent demander le dossier (L1110-4)."
@@ -196,6 +200,8 @@ def eligibility_message(result: Eligibility) -> str:
     """The decision, its reasons, and what to ask for, in a few sentences."""
     parts = [_("Demande {decision}.").format(decision=decision_label(result.decision))]
     parts.extend(reason_message(r) for r in result.reasons)
+    if result.decision is Decision.REFUSED:
+        parts.append(_("Refusez la demande par écrit, en indiquant le motif du refus."))
     if result.missing:
         parts.append(missing_proofs_message(result.missing))
     if result.limited_to_motive and result.decision is not Decision.REFUSED:

@@ -58,6 +58,16 @@ KIND_LABELS: Final[Mapping[DocumentKind, str]] = {
     DocumentKind.JUSTIFICATIF_DOMICILE: N_("justificatif de domicile"),
     DocumentKind.AUTORISATION_OPERER: N_("autorisation d'opérer"),
     DocumentKind.DEMANDE_ECRITE: N_("demande écrite"),
+    DocumentKind.JUGEMENT_CURATELLE: N_("jugement de curatelle"),
+    DocumentKind.JUGEMENT_HABILITATION_FAMILIALE: N_("jugement d'habilitation familiale"),
+    DocumentKind.CONSENTEMENT_ECRIT: N_("consentement écrit du majeur protégé"),
+    DocumentKind.CERTIFICAT_HEREDITE: N_("certificat d'hérédité"),
+    DocumentKind.CERTIFICAT_CONCUBINAGE: N_("certificat de concubinage"),
+    DocumentKind.ATTESTATION_VIE_COMMUNE: N_("attestation de vie commune"),
+    DocumentKind.ATTESTATION_PACS: N_("attestation d'enregistrement du PACS"),
+    DocumentKind.DESIGNATION_MEDECIN: N_("désignation du médecin"),
+    DocumentKind.CARTE_CPS: N_("carte de professionnel de santé (CPS)"),
+    DocumentKind.ATTESTATION_RPPS: N_("attestation d'inscription au RPPS"),
 }
 
 TRUST_LABELS: Final[Mapping[TrustLevel, str]] = {

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Final
 
-from simsec.i18n import N_, _, format_date
+from simsec.i18n import N_, _, format_date, upper_first
 from simsec.rules.identity import (
     DifferenceKind,
     IdentityAttribute,
@@ -194,7 +194,7 @@ def issue_message(issue: IdentityIssue) -> str:
     """The French text of an identity finding."""
     values = _rendered(issue.params)
     if issue.code is IdentityIssueCode.NOT_NORMALISED and issue.trait is not None:
-        values["trait"] = trait_label(issue.trait).capitalize()
+        values["trait"] = upper_first(trait_label(issue.trait))
     if issue.code in (
         IdentityIssueCode.BIRTH_DATE_IN_FUTURE,
         IdentityIssueCode.BIRTH_DATE_IMPLAUSIBLE,
@@ -205,7 +205,7 @@ def issue_message(issue: IdentityIssue) -> str:
 
 def difference_message(difference: TraitDifference) -> str:
     """One line explaining a trait difference: "Prénoms de naissance : ... (MARIE / ...)"."""
-    label = trait_label(difference.trait).capitalize()
+    label = upper_first(trait_label(difference.trait))
     kind = difference_label(difference.kind)
     if difference.kind is DifferenceKind.IDENTICAL:
         return _("{trait} : {kind}.").format(trait=label, kind=kind)

@@ -151,12 +151,36 @@ REFUSAL_TEMPLATES: Final[Mapping[str, str]] = {
     "request_finished": N_("La demande {key} est {status} : elle n'attend plus de pièces."),
     "nothing_communicable": N_("Aucune des pièces choisies n'est communicable : {details}"),
     "nothing_prepared": N_("Aucune pièce n'a été préparée : préparez la communication d'abord."),
+    "on_behalf_of_not_doctor": N_(
+        "« Agit pour » (on_behalf_of) ne concerne que le médecin désigné : le demandeur est "
+        "« {kind} »."
+    ),
+    "on_behalf_of_with_relationship": N_(
+        "Médecin désigné : indiquez pour qui il agit (on_behalf_of), sans lien avec le patient "
+        "(relationship)."
+    ),
     # letters and submissions
     "unknown_template": N_("Modèle de courrier « {template} » inconnu."),
     "letter_field_missing": N_(
         "Le courrier « {template} » ne peut pas être rédigé : il manque {fields}."
     ),
     "letter_already_sent": N_("Le courrier {key} a déjà été envoyé."),
+    "letter_sent_not_editable": N_(
+        "Le courrier {key} a déjà été envoyé : il ne peut plus être modifié ni abandonné."
+    ),
+    "letter_discarded": N_(
+        "Le courrier {key} a été abandonné : il ne peut plus être modifié ni envoyé."
+    ),
+    "letter_field_unknown": N_(
+        "Le courrier {key} (modèle « {template} ») n'a pas de champ « {field} » : "
+        "modifiables : {fields}."
+    ),
+    "letter_text_edited": N_(
+        "Le courrier {key} a été retouché à la main (« {part} ») : modifiez directement "
+        "« {part} » plutôt que le champ « {field} »."
+    ),
+    "letter_unchanged": N_("Le courrier {key} n'est pas modifié : rien ne change."),
+    "letter_already_discarded": N_("Le courrier {key} est déjà abandonné."),
 }
 
 WARNING_TEMPLATES: Final[Mapping[str, str]] = {
@@ -224,8 +248,7 @@ WARNING_TEMPLATES: Final[Mapping[str, str]] = {
     ),
     "access_incomplete": N_("{details}"),
     "access_limited_to_motive": N_(
-        "Ayant droit : seules les informations nécessaires au motif invoqué sont communiquées "
-        "(L1110-4)."
+        "{who} : seules les informations nécessaires au motif invoqué sont communiquées (L1110-4)."
     ),
     "access_withheld": N_(
         "Pièces non communicables (information d'un tiers ou concernant un tiers, "

@@ -25,7 +25,8 @@ __all__ = [
     "label",
 ]
 
-#: The documents the desk asks for most, in the order of the quick menu.
+#: The documents the desk may ask for (every document kind), most asked first: the order
+#: of the quick menu.
 DESK_DOCUMENT_KINDS: Final[tuple[str, ...]] = (
     "cni",
     "passeport",
@@ -48,6 +49,17 @@ DESK_DOCUMENT_KINDS: Final[tuple[str, ...]] = (
     "acte_notoriete",
     "autorisation_operer",
     "demande_ecrite",
+    # the proofs of a request for access to the record
+    "jugement_curatelle",
+    "jugement_habilitation_familiale",
+    "consentement_ecrit",
+    "certificat_heredite",
+    "certificat_concubinage",
+    "attestation_vie_commune",
+    "attestation_pacs",
+    "designation_medecin",
+    "carte_cps",
+    "attestation_rpps",
 )
 
 #: How an interaction ends (``end_interaction.outcome``).

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from simsec.i18n import _, format_date
+from simsec.i18n import _, format_date, upper_first
 from simsec.scenario.matchers import fold
 from simsec.ui.labels import (
     CHANNEL_LABELS,
@@ -345,7 +345,7 @@ def document_card(view: Mapping[str, Any], *, person: str, today: date) -> Docum
     return DocumentCard(
         key=str(view.get("key", "")),
         kind=kind,
-        title=kind_label(kind).capitalize() if kind else _("Document"),
+        title=upper_first(kind_label(kind)) if kind else _("Document"),
         fields=tuple(shown),
         expires=expires,
         expired=expires is not None and expires < today,

@@ -270,7 +270,7 @@ NEXT_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "{revision}"
 down_revision = "{head}"
 branch_labels = None
 depends_on = None
@@ -292,16 +292,24 @@ def downgrade() -> None:
 """
 
 
+def _next_revision(head: str) -> str:
+    """The id a next revision would get (``0002`` after ``0001``)."""
+    return f"{int(head) + 1:04d}"
+
+
 @pytest.fixture
 def next_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Pretend a newer simsec shipped revision 0002 (a new column); yield its id."""
+    """Pretend a newer simsec shipped the next revision (a new column); yield its id."""
     head = head_revision()
+    newest = _next_revision(head)
     folder = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_nickname.py").write_text(NEXT_REVISION.format(head=head))
+    (folder / "versions" / f"{newest}_nickname.py").write_text(
+        NEXT_REVISION.format(head=head, revision=newest)
+    )
     schema._scripts.cache_clear()
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
-    yield "0002"
+    yield newest
     schema._scripts.cache_clear()
 
 
@@ -334,7 +342,7 @@ BROKEN_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "{revision}"
 down_revision = "{head}"
 branch_labels = None
 depends_on = None
@@ -359,10 +367,11 @@ def test_a_failing_migration_changes_nothing(
     engine = make_engine(backend_url)
     engine_factory.append(engine)
     upgrade(engine)
+    head = head_revision()
     folder = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_broken.py").write_text(
-        BROKEN_REVISION.format(head=head_revision())
+    (folder / "versions" / f"{_next_revision(head)}_broken.py").write_text(
+        BROKEN_REVISION.format(head=head, revision=_next_revision(head))
     )
     schema._scripts.cache_clear()
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
@@ -372,7 +381,7 @@ def test_a_failing_migration_changes_nothing(
         assert "La mise à jour du schéma de la base a échoué" in caught.value.message
         assert "no_such_table" in caught.value.message
         with engine.connect() as conn:
-            assert schema_status(conn).current == "0001"
+            assert schema_status(conn).current == head
             assert "nickname" not in {c["name"] for c in inspect(conn).get_columns("patient")}
     finally:
         schema._scripts.cache_clear()

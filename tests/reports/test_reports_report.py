@@ -294,3 +294,11 @@ def test_bad_usage_exits_2(
     result = CliRunner().invoke(cli, [names.get(a, a) for a in args])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_every_action_of_the_catalogue_has_a_label() -> None:
+    """A report names each action in words, never by its ``do`` (a new action needs one)."""
+    from simsec.actions.catalogue import ACTION_NAMES
+    from simsec.reports.labels import ACTION_LABELS
+
+    assert set(ACTION_NAMES) <= set(ACTION_LABELS), set(ACTION_NAMES) - set(ACTION_LABELS)

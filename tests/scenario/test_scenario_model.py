@@ -35,6 +35,8 @@ SPEC_ACTIONS = {
     "mark_request_complete", "prepare_communication", "send_communication",
     "refuse_access_request", "close_access_request", "write_letter", "send_letter",
     "submit_transcription", "submit_answer", "wait",
+    # simsec's extensions of the format (docs/scenarios.md)
+    "edit_letter", "discard_letter",
 }  # fmt: skip
 
 

@@ -1,9 +1,10 @@
 """SVG snapshot of an admission and its checklist (pytest-textual-snapshot).
 
 The scenario « admission_mineur_ambulatoire »: Lucas, 7, in day surgery; the family
-book, his mother's identity card and the convocation recorded: the checklist of a
-minor's surgery (✔ done, ✘ missing: the autorisation d'opérer, the personne à prévenir),
-no personne de confiance for a minor. Update after a deliberate change:
+book (his document), his mother's identity card (the accompanying person's) and the
+convocation recorded: the checklist of a minor's surgery (✔ done, with whose document
+ticked it; ✘ missing: the autorisation d'opérer, the personne à prévenir), no personne
+de confiance for a minor. Update after a deliberate change:
 ``pytest tests/ui/test_admission_snapshots.py --snapshot-update``.
 """
 
@@ -41,9 +42,16 @@ def test_admission_checklist_snapshot(
             }
         )
         key = opened.result["key"]
-        for kind in ("livret_famille", "cni", "lettre_medecin"):
+        for kind, holder in (
+            ("livret_famille", "patient"),
+            ("cni", "accompagnant"),
+            ("lettre_medecin", "patient"),
+        ):
             feedback = session.perform(
-                {"do": "record_admission_document", "with": {"admission": key, "kind": kind}}
+                {
+                    "do": "record_admission_document",
+                    "with": {"admission": key, "kind": kind, "holder": holder},
+                }
             )
         screen.post_message(ActionPerformed(feedback))
         await pilot.press("f6")

@@ -26,6 +26,7 @@ from simsec.ui.app import SimsecApp
 from simsec.ui.screens.admission import AdmissionModule
 from simsec.ui.widgets.checklist import admission_checklist
 from simsec.ui.widgets.form_dialog import FormDialog
+from simsec.ui.widgets.picker import Picker
 
 __all__ = ["fast_keys"]
 
@@ -141,8 +142,9 @@ def test_a_minor_has_no_personne_de_confiance_and_closing_lists_what_is_missing(
             await pilot.press("escape")
             await open_dialog(pilot, "d")
             await fill(pilot, "livret_famille")
+            await pilot.press("enter")  # whose: the patient's, as proposed
             await idle(pilot)
-            assert module.detail is not None and module.detail.documents == ("livret_famille",)
+            assert module.documents == (("livret_famille", "patient"),)
             await open_dialog(pilot, "f")
             await idle(pilot)
             form = app.screen
@@ -155,5 +157,83 @@ def test_a_minor_has_no_personne_de_confiance_and_closing_lists_what_is_missing(
             assert closed["do"] == "close_admission" and closed["result"]["ok"]
             assert "autorisation_operer" in closed["result"]["missing"]
             assert module.detail is not None and module.detail.summary.status == "closed"
+
+    run_async(scenario())
+
+
+def test_whose_document_is_asked_and_the_checklist_says_it(
+    build_app: Callable[..., SimsecApp], tmp_path: Path
+) -> None:
+    """The mother's CNI recorded as the accompanying person's ticks the parent's line,
+    not the child's; the same document again is refused and changes nothing; the child's
+    livret de famille ticks the child's line."""
+
+    async def scenario() -> None:
+        app = planning_app(build_app, tmp_path, "admission_mineur_ambulatoire")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await start(pilot)
+            await pilot.press("f6")
+            await idle(pilot)
+            await open_dialog(pilot, "n")
+            await fill(pilot, "p_lucas")
+            await fill(pilot, "ambulatoire")
+            await pilot.press("enter", "enter", "enter")  # today, no practitioner, no service
+            await idle(pilot)
+            module = screen.query_one(AdmissionModule)
+            assert module.detail is not None
+            key = module.detail.summary.key
+
+            await open_dialog(pilot, "d")
+            form = app.screen
+            assert isinstance(form, FormDialog)
+            assert [f.name for f in form.fields] == ["kind", "holder"]
+            holder = form.query_one("#field-holder", Picker)
+            assert [k for k, _label in holder.options] == ["patient", "accompagnant"]
+            assert holder.value == "patient"  # proposed; the trainee says otherwise
+            await fill(pilot, "cni")
+            await fill(pilot, "accompagnant")
+            await idle(pilot)
+            assert actions(screen)[-1] == (
+                "record_admission_document",
+                {"admission": key, "kind": "cni", "holder": "accompagnant"},
+                True,
+            )
+            done = {item.item: item.done for item in module.items}
+            assert done["identite_parent"] and not done["identite_mineur"]
+            assert "identite_mineur" in module.missing
+            text = _plain(module.checklist_view())
+            assert "carte nationale d'identité (pièce de l'accompagnant)" in text
+            assert "pièces de l'accompagnant acceptées" in text
+            assert "pièces du patient acceptées" in text
+
+            before = screen.session.run.db_hash()
+            await open_dialog(pilot, "d")
+            await fill(pilot, "cni")
+            await fill(pilot, "accompagnant")
+            await idle(pilot)
+            form = app.screen
+            assert isinstance(form, FormDialog)  # refused: the form stays, with the reason
+            error = str(form.query_one("#form-error", Static).render())
+            assert "déjà enregistré" in error and "pièce de l'accompagnant" in error
+            assert actions(screen)[-1][0] == "record_admission_document"
+            assert not actions(screen)[-1][2]
+            assert screen.session.run.db_hash() == before
+            await pilot.press("escape")
+            await idle(pilot)
+            assert module.documents == (("cni", "accompagnant"),)
+
+            await open_dialog(pilot, "d")
+            await fill(pilot, "livret_famille")
+            await fill(pilot, "patient")
+            await idle(pilot)
+            assert list(module.documents) == [
+                ("cni", "accompagnant"),
+                ("livret_famille", "patient"),
+            ]
+            done = {item.item: item.done for item in module.items}
+            assert done["identite_parent"] and done["identite_mineur"]
+            text = _plain(module.checklist_view())
+            assert "✔ Identité de l'enfant" in text
+            assert "au dossier : livret de famille (pièce du patient)" in text
 
     run_async(scenario())

@@ -302,6 +302,7 @@ async def record_admission_document(
     await _pick_admission(pilot, screen, w["admission"])
     await open_dialog(pilot, "d")
     await fill(pilot, w["kind"])
+    await fill(pilot, w.get("holder", "patient"))  # whose: patient or accompagnant
 
 
 async def set_contact_person(pilot: Pilot[Any], screen: WorkspaceScreen, w: dict[str, Any]) -> None:

@@ -159,3 +159,12 @@ def test_a_visitor_put_on_hold_for_a_call_is_come_back_to(session: PlaySession) 
         {"do": "end_interaction", "with": {"person": "v_dupont", "outcome": "done"}}
     ).ok
     assert journal.attending is None and journal.held == []
+
+
+def test_the_desk_can_ask_for_every_document_kind() -> None:
+    """A visitor may carry any kind of document the format knows: the desk's quick menu
+    offers each, once."""
+    from simsec.actions.catalogue import DocumentKind, literal_values
+    from simsec.ui.labels import DESK_DOCUMENT_KINDS
+
+    assert sorted(DESK_DOCUMENT_KINDS) == sorted(literal_values(DocumentKind))

@@ -27,10 +27,16 @@ class Admission(Keyed, Base):
 
 
 class AdmissionDocument(Base):
+    """A document collected for an admission. ``holder``: whose document it is,
+    ``patient`` (the default) or ``accompagnant`` (the person who accompanies the
+    patient: a minor's parent, a guardian). The child's identity card and the
+    accompanying parent's are two documents (RNIV volet 1 §3.3.3)."""
+
     __tablename__ = "admission_document"
-    __table_args__ = (UniqueConstraint("admission_id", "kind"),)
+    __table_args__ = (UniqueConstraint("admission_id", "kind", "holder"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     admission_id: Mapped[int] = mapped_column(ForeignKey("admission.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
+    holder: Mapped[str] = mapped_column(String(20), default="patient", server_default="patient")
     recorded_at: Mapped[datetime | None]

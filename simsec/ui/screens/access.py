@@ -8,6 +8,11 @@ counted from the complete request) with the days left or the delay; the items of
 record, requested, prepared, or withheld because they come from or concern a third
 party (and the screen says so).
 
+The requesters are those of the action catalogue (``RequesterKind``): the patient, a
+parent, a tuteur or a curateur, an heir, a concubin or a partenaire de PACS of a deceased
+patient, a designated doctor (who says for whom they act), and a third party, who has no
+right (the screen says so, and proposes the refusal's motive).
+
 Keys: ``n`` register a request, ``r`` a proof received, ``m`` ask for the missing proofs
 (then the letter), ``c`` complete, ``p`` prepare the communication, ``e`` communicate
 (send, hand over, consult on site, send to the doctor), ``x`` refuse with a motive,
@@ -28,9 +33,11 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from simsec.actions.catalogue import DocumentKind, literal_values
+from simsec.actions.catalogue import RequesterKind as CatalogueRequester
 from simsec.i18n import N_, _, format_date
-from simsec.rules.access import HeirMotive, RequesterKind
+from simsec.rules.access import HEIR_KINDS, HeirMotive, RequesterKind
 from simsec.services import readmodels_planning as rm
+from simsec.services.access import stored_on_behalf_of
 from simsec.texts.access import motive_label, requester_label
 from simsec.ui.screens.messages import write_letter
 from simsec.ui.screens.record import PlanningModule
@@ -45,8 +52,26 @@ if TYPE_CHECKING:
 
 __all__ = ["AccessModule"]
 
-#: The requesters the ``register_access_request`` action knows (its ``RequesterKind``).
-_REQUESTERS: Final = ("patient", "parent", "tuteur", "ayant_droit", "medecin")
+#: The requesters the ``register_access_request`` action knows (its ``RequesterKind``),
+#: in the order of the form: those with a right, the designated doctor, the third party.
+_REQUESTERS: Final = tuple(
+    kind
+    for kind in (
+        "patient",
+        "parent",
+        "tuteur",
+        "curateur",
+        "ayant_droit",
+        "concubin",
+        "partenaire_pacs",
+        "medecin",
+        "tiers",
+    )
+    if kind in literal_values(CatalogueRequester)
+)
+#: For whom a designated doctor may act (``requester.on_behalf_of``).
+_PRINCIPALS: Final = tuple(k for k in _REQUESTERS if k not in ("medecin", "tiers"))
+_HEIRS: Final = frozenset(k.value for k in HEIR_KINDS)
 _CHANNELS: Final[dict[str, str]] = {
     "courrier": N_("courrier"),
     "email": N_("courriel"),
@@ -59,6 +84,18 @@ _DELIVERIES: Final[dict[str, str]] = {
     "medecin": N_("envoi au médecin désigné"),
 }
 _ALL: Final = "all"
+
+
+def _upper_first(text: str) -> str:
+    """« Carte de professionnel de santé (CPS) »: ``str.capitalize`` would lower « CPS »."""
+    return text[:1].upper() + text[1:]
+
+
+def _with_motive(values: Any) -> bool:
+    """Whether the form asks for the motive of L1110-4: an heir, a concubin, a partenaire
+    de PACS, or a doctor acting for one of them."""
+    kind = values.get("kind")
+    return kind in _HEIRS or (kind == "medecin" and values.get("on_behalf_of") in _HEIRS)
 
 
 def _day(value: Any) -> str:
@@ -180,11 +217,12 @@ class AccessModule(PlanningModule):
             return Text(_("N : enregistrer une demande d'accès au dossier médical."), style="dim")
         req = detail.summary
         kind = RequesterKind(req.requester_kind)
-        who = Text.assemble(
-            (req.requester_name, "bold"),
-            f" · {requester_label(kind)}",
-            f" ({detail.relationship})" if detail.relationship else "",
-        )
+        principal = stored_on_behalf_of(req.requester_kind, detail.relationship)
+        if principal is not None:
+            link = " · " + _("agit pour : {who}").format(who=requester_label(principal))
+        else:
+            link = f" ({detail.relationship})" if detail.relationship else ""
+        who = Text.assemble((req.requester_name, "bold"), f" · {requester_label(kind)}", link)
         if detail.motive:
             who.append(
                 " · " + _("motif : {motive}").format(motive=motive_label(HeirMotive(detail.motive)))
@@ -228,17 +266,33 @@ class AccessModule(PlanningModule):
             )
         ]
         parts.extend(Text(f"• {reason}") for reason in detail.reasons)
+        if detail.decision == "refused":
+            parts.append(
+                Text(
+                    _("À refuser par écrit, avec son motif (X : refuser)."),
+                    style="bold red",
+                )
+            )
         if detail.limited_to_motive and detail.decision != "refused":
             parts.append(
                 Text(
                     _(
-                        "Ayant droit : seules les pièces nécessaires au motif "
+                        "{who} : seules les pièces nécessaires au motif "
                         "sont communiquées (L1110-4)."
-                    ),
+                    ).format(who=self._heir_label(detail)),
                     style="italic",
                 )
             )
         return Group(*parts)
+
+    @staticmethod
+    def _heir_label(detail: rm.AccessRequestDetail) -> str:
+        """« Ayant droit », « Concubin »... (for a doctor, the person they act for)."""
+        kind = detail.summary.requester_kind
+        principal = stored_on_behalf_of(kind, detail.relationship)
+        if principal is None and kind in _HEIRS:
+            principal = RequesterKind(kind)
+        return _upper_first(requester_label(principal or RequesterKind.AYANT_DROIT))
 
     def _documents(self) -> RenderableType:
         detail = self.detail
@@ -303,7 +357,7 @@ class AccessModule(PlanningModule):
         missing = [k for p in (detail.proofs if detail else ()) if not p.satisfied for k in p.kinds]
         desk = [card.kind for card in self.session.journal.documents()]
         order = [k for k in [*missing, *desk, *literal_values(DocumentKind)] if k in known]
-        return [(k, document_label(k).capitalize()) for k in dict.fromkeys(order)]
+        return [(k, _upper_first(document_label(k))) for k in dict.fromkeys(order)]
 
     # ------------------------------------------------------------------ actions
 
@@ -357,7 +411,8 @@ class AccessModule(PlanningModule):
                 "kind": values["kind"],
                 "name": values["name"],
                 "relationship": values.get("relationship"),
-                "motive": values.get("motive") if values["kind"] == "ayant_droit" else None,
+                "on_behalf_of": values.get("on_behalf_of"),
+                "motive": values.get("motive") if _with_motive(values) else None,
             }
             feedback = self.act(
                 "register_access_request",
@@ -386,13 +441,28 @@ class AccessModule(PlanningModule):
                 options=[(k, requester_label(RequesterKind(k))) for k in _REQUESTERS],
             ),
             FormField("name", _("Nom du demandeur"), required=True),
-            FormField("relationship", _("Lien avec le patient")),
+            FormField(
+                "relationship",
+                _("Lien avec le patient"),
+                visible_if=lambda v: v.get("kind") != "medecin",
+            ),
+            FormField(
+                "on_behalf_of",
+                _("Le médecin agit pour"),
+                "choice",
+                options=[(k, requester_label(RequesterKind(k))) for k in _PRINCIPALS],
+                help=_(
+                    "Il apporte ses propres justificatifs et ceux de cette personne. "
+                    "Laissé vide : la personne qui a droit au dossier."
+                ),
+                visible_if=lambda v: v.get("kind") == "medecin",
+            ),
             FormField(
                 "motive",
-                _("Motif (ayant droit, L1110-4)"),
+                _("Motif (ayant droit, concubin, partenaire de PACS ; L1110-4)"),
                 "choice",
                 options=[(m.value, motive_label(m)) for m in HeirMotive],
-                visible_if=lambda v: v.get("kind") == "ayant_droit",
+                visible_if=_with_motive,
             ),
             FormField(
                 "channel",

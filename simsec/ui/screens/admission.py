@@ -7,6 +7,11 @@ computation as the actions); record the personne de confiance and the personne �
 prévenir, two separate records; close the admission (the required items still missing
 are listed first). The patient record opens with ``o``.
 
+Recording a document asks whose it is: the patient's own, or the accompanying person's
+(a minor's parent, a guardian). The checklist says which holder a line wants (the
+child's identity, the parent's identity: RNIV volet 1 §3.3.3) and which documents, with
+their holder, ticked it.
+
 Keys: ``n`` new admission, ``d`` record a document, ``c`` personne de confiance, ``p``
 personne à prévenir, ``f`` close, ``o`` patient record.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,10 +30,12 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from simsec.actions.catalogue import DocumentKind, literal_values
-from simsec.i18n import N_, _, format_date
+from simsec.i18n import N_, _, format_date, upper_first
+from simsec.services import admission as admission_service
 from simsec.services import readmodels_planning as rm
+from simsec.services.admission import HOLDER_LABELS, ChecklistItem, HeldDocument
 from simsec.ui.screens.record import ADMISSION_KIND_LABELS, PlanningModule
-from simsec.ui.widgets.checklist import ChecklistView, admission_checklist, document_label
+from simsec.ui.widgets.checklist import ChecklistView, document_label
 from simsec.ui.widgets.date_entry import day_text
 from simsec.ui.widgets.form_dialog import FormDialog, FormField
 from simsec.ui.widgets.picker import PickerOption
@@ -50,6 +58,16 @@ _CASE_LABELS: Final[dict[str, str]] = {
 _ROLES: Final[dict[str, str]] = {
     "confiance": N_("Personne de confiance"),
     "prevenir": N_("Personne à prévenir"),
+}
+#: The holders of a document, as the form offers them.
+_HOLDER_OPTIONS: Final[dict[str, str]] = {
+    "patient": N_("Patient : pièce qui le concerne"),
+    "accompagnant": N_("Accompagnant : pièce du parent ou du tuteur qui l'accompagne"),
+}
+#: The kinds a checklist line accepts, when it wants a holder.
+_HOLDER_HINTS: Final[dict[str, str]] = {
+    "patient": N_("pièces du patient acceptées : {kinds}"),
+    "accompagnant": N_("pièces de l'accompagnant acceptées : {kinds}"),
 }
 _ROLE_HELP: Final[dict[str, str]] = {
     "confiance": N_(
@@ -81,6 +99,10 @@ class AdmissionModule(PlanningModule):
         super().__init__(session, classes=classes)
         self._admissions: tuple[rm.AdmissionSummary, ...] = ()
         self.detail: rm.AdmissionDetail | None = None
+        self.documents: tuple[HeldDocument, ...] = ()
+        """The documents recorded for the admission shown, ``(kind, holder)``."""
+        self.items: tuple[ChecklistItem, ...] = ()
+        """Its checklist, ticked by kind and holder."""
         self._select: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -139,11 +161,23 @@ class AdmissionModule(PlanningModule):
     def _show(self) -> None:
         key = self.selected
         self.detail = rm.admission_detail(self.db, key) if key else None
+        self.documents, self.items = (), ()
         if self.detail is not None:
             self.log_view("admission", self.detail.summary.key)
+            detail = self.detail
+            self.documents = tuple(
+                admission_service.admission_documents(self.db, detail.summary.key)
+            )
+            self.items = tuple(
+                admission_service.checklist(
+                    detail.cases,
+                    detail.summary.date,
+                    self.documents,
+                    [c.role for c in detail.contacts],
+                )
+            )
         self.query_one("#admission-header", Static).update(self._header())
-        lines = self.detail.checklist if self.detail is not None else ()
-        self.query_one(ChecklistView).show(admission_checklist(lines))
+        self.query_one(ChecklistView).show(self.checklist_view())
         self.query_one("#admission-contacts", Static).update(self._contacts())
         self.query_one("#admission-desk", Static).update(self._desk_documents())
 
@@ -184,7 +218,7 @@ class AdmissionModule(PlanningModule):
         if extra:
             parts.append(Text(extra, style="cyan"))
         parts.append(Text(_("Cas : {cases}").format(cases=cases), style="italic"))
-        missing = detail.missing
+        missing = self.missing
         if adm.status == "open":
             if missing:
                 parts.append(
@@ -198,6 +232,68 @@ class AdmissionModule(PlanningModule):
                     Text(_("Dossier complet : l'admission peut être close (F)."), style="green")
                 )
         return Group(*parts)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The required items of the checklist not done yet."""
+        return tuple(item.item for item in self.items if item.required and not item.done)
+
+    def checklist_view(self) -> RenderableType:
+        """The checklist: ✔ done, ✘ required and missing, ○ optional; for a document line,
+        the kinds accepted and whose they must be, and what ticked it."""
+        if self.detail is None:
+            return Text(_("Aucune admission choisie."), style="dim")
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(width=1, no_wrap=True)
+        table.add_column(ratio=1)
+        for item in self.items:
+            if item.done:
+                mark = ("✔", "bold green")
+            else:
+                mark = ("✘", "bold red") if item.required else ("○", "yellow")
+            text = Text(
+                _(item.label), style="" if item.done else ("bold" if item.required else "dim")
+            )
+            if not item.required:
+                text.append(_(" (facultatif)"), style="dim")
+            text.append(f"\n  {self._hint(item)}", style="dim italic")
+            held = [
+                self._document(kind, holder)
+                for kind, holder in self.documents
+                if kind in item.any_of and item.holder in (None, holder)
+            ]
+            if held:
+                text.append(
+                    "\n  " + _("au dossier : {documents}").format(documents=", ".join(held)),
+                    style="green",
+                )
+            table.add_row(Text(*mark), text)
+        recorded = (
+            _("Pièces enregistrées : {documents}").format(
+                documents=" · ".join(self._document(k, h) for k, h in self.documents)
+            )
+            if self.documents
+            else _("Aucune pièce enregistrée.")
+        )
+        return Group(table, Text(recorded, style="cyan"))
+
+    @staticmethod
+    def _hint(item: ChecklistItem) -> str:
+        if item.contact == "confiance":
+            return _("personne de confiance : désignée par écrit par un patient majeur (L1111-6)")
+        if item.contact == "prevenir":
+            return _(
+                "personne à prévenir : seulement contactée, aucun droit à l'information médicale"
+            )
+        kinds = ", ".join(document_label(kind) for kind in item.any_of)
+        template = _HOLDER_HINTS.get(item.holder or "", N_("pièces acceptées : {kinds}"))
+        return _(template).format(kinds=kinds)
+
+    @staticmethod
+    def _document(kind: str, holder: str) -> str:
+        """« carte nationale d'identité (pièce de l'accompagnant) »."""
+        label = HOLDER_LABELS.get(holder)
+        return f"{document_label(kind)} ({_(label) if label else holder})"
 
     def _contacts(self) -> RenderableType:
         detail = self.detail
@@ -235,7 +331,7 @@ class AdmissionModule(PlanningModule):
         kinds = self._desk_kinds()
         if not kinds:
             return Text(_("Aucune pièce présentée pour l'instant."), style="dim")
-        recorded = set(self.detail.documents) if self.detail is not None else set()
+        recorded = {kind for kind, _holder in self.documents}
         text = Text()
         for kind in kinds:
             if text:
@@ -329,11 +425,11 @@ class AdmissionModule(PlanningModule):
         """Document kinds: those the checklist still misses, then those handed over at
         the desk, then every other kind."""
         known = set(literal_values(DocumentKind))
-        missing = [k for line in detail.checklist if not line.done for k in line.any_of]
+        missing = [k for item in self.items if not item.done for k in item.any_of]
         order = [
             k for k in [*missing, *self._desk_kinds(), *literal_values(DocumentKind)] if k in known
         ]
-        return [(k, document_label(k).capitalize()) for k in dict.fromkeys(order)]
+        return [(k, upper_first(document_label(k))) for k in dict.fromkeys(order)]
 
     def action_record_document(self) -> None:
         detail = self._open_or_warn()
@@ -343,7 +439,11 @@ class AdmissionModule(PlanningModule):
         def submit(values: dict[str, Any]) -> str | None:
             feedback = self.act(
                 "record_admission_document",
-                {"admission": detail.summary.key, "kind": values["kind"]},
+                {
+                    "admission": detail.summary.key,
+                    "kind": values["kind"],
+                    "holder": values["holder"],
+                },
             )
             if feedback.ok:
                 self._select = detail.summary.key
@@ -353,7 +453,20 @@ class AdmissionModule(PlanningModule):
         fields = [
             FormField(
                 "kind", _("Pièce"), "choice", required=True, options=self._kind_options(detail)
-            )
+            ),
+            FormField(
+                "holder",
+                _("Pièce de qui ?"),
+                "choice",
+                default="patient",
+                required=True,
+                options=[(key, _(label)) for key, label in _HOLDER_OPTIONS.items()],
+                help=_(
+                    "Pièce du patient : son identité (pour un enfant, le livret de famille), "
+                    "sa convocation. La pièce d'identité du parent qui accompagne un enfant "
+                    "est une pièce de l'accompagnant, pas celle de l'enfant."
+                ),
+            ),
         ]
         intro = Text(detail.summary.patient_name, style="bold")
         self.app.push_screen(
@@ -420,7 +533,7 @@ class AdmissionModule(PlanningModule):
         detail = self._open_or_warn()
         if detail is None:
             return
-        labels = [line.label for line in detail.checklist if line.required and not line.done]
+        labels = [_(item.label) for item in self.items if item.required and not item.done]
 
         def submit(_values: dict[str, Any]) -> str | None:
             feedback = self.act("close_admission", {"admission": detail.summary.key})

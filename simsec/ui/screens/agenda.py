@@ -10,11 +10,16 @@ ever: ``book_appointment`` and ``move_appointment`` lock the practitioner's agen
 check it; the form stays open with the refusal, which the run log keeps):
 
 - ``c`` the next free slots of a type, for one practitioner or any (``find_slots``);
-  ``u`` an urgent slot today; Enter on a slot found books it;
+  ``u`` the free slots of today for an urgency: Enter on one books it as urgent
+  (``urgent: true``; any free start of the day, never a double booking); Enter on a
+  slot found books it;
 - ``r`` book (from the cell under the cursor, a slot found, or the patient attended);
-  ``f`` the appointments of a patient;
-- ``d`` move, ``x`` cancel (who cancelled and why; the waiting list is offered the freed
-  slot), ``a`` arrived, ``n`` no-show, ``l`` waiting list;
+  booking a patient who is on the waiting list serves the entry; ``f`` the appointments
+  of a patient;
+- ``d`` move, ``x`` cancel (who cancelled and why); when either frees a slot the
+  waiting list could take, the waiting patients are offered it (Enter books it for the
+  one chosen, Escape leaves it free); ``a`` arrived, ``n`` no-show (✓ and ✗ in the
+  grid), ``l`` waiting list;
 - ``b`` an absence, ``e`` a meeting (participants, room);
 - ``m`` a message to the people concerned by the last change; ``o`` the patient record.
 """
@@ -33,7 +38,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
-from simsec.i18n import N_, _, format_date, ngettext
+from simsec.i18n import N_, _, format_date, ngettext, upper_first
 from simsec.services import readmodels_planning as rm
 from simsec.texts.services import appointment_status_label
 from simsec.ui.screens.messages import compose_message
@@ -122,6 +127,8 @@ class AgendaModule(PlanningModule):
         self._focus_appointment: rm.AgendaEntry | None = None
         self._picked: str | None = None
         """The appointment chosen by the patient's list (a row may hold several)."""
+        self._urgent_slots = False
+        """The slots listed come from ``u``: the one chosen is booked as urgent."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agenda"):
@@ -130,7 +137,11 @@ class AgendaModule(PlanningModule):
             with Horizontal(id="agenda-bottom"):
                 yield Static(id="agenda-detail")
                 with Vertical(id="agenda-slots-box"):
-                    yield Label(_("Créneaux trouvés (Entrée : réserver)"), classes="section")
+                    yield Label(
+                        _("Créneaux trouvés (Entrée : réserver)"),
+                        classes="section",
+                        id="agenda-slots-title",
+                    )
                     yield SlotList(id="agenda-slots")
                 with Vertical(id="agenda-waitlist-box"):
                     yield Label(_("Liste d'attente"), classes="section")
@@ -201,7 +212,7 @@ class AgendaModule(PlanningModule):
             else _("tous les praticiens")
         )
         legend = Text.assemble(
-            (period.capitalize(), "bold"),
+            (upper_first(period), "bold"),
             f"  ·  {who}  ·  ",
             (_("1 ligne = {n} min").format(n=self.step), "dim"),
             "   ",
@@ -474,10 +485,16 @@ class AgendaModule(PlanningModule):
         slot_list.show(slots, self._names())
         return slots
 
-    def _find(self, fields: dict[str, Any]) -> str | None:
+    def _find(self, fields: dict[str, Any], *, urgent: bool = False) -> str | None:
         feedback = self.act("find_slots", fields)
         if not feedback.ok:
             return self.refusal(feedback)
+        self._urgent_slots = urgent
+        self.query_one("#agenda-slots-title", Label).update(
+            _("Créneaux du jour pour une urgence (Entrée : réserver en urgence)")
+            if urgent
+            else _("Créneaux trouvés (Entrée : réserver)")
+        )
         slots = self._show_slots(feedback.result)
         count = len(slots)
         self.notify(
@@ -550,7 +567,8 @@ class AgendaModule(PlanningModule):
                     "after": self.now.replace(second=0, microsecond=0),
                     "before": end,
                     "count": 3,
-                }
+                },
+                urgent=True,
             )
             if outcome is None and not self.query_one(SlotList).slots:
                 self.notify(
@@ -585,12 +603,16 @@ class AgendaModule(PlanningModule):
 
     def on_slot_list_slot_chosen(self, event: SlotList.SlotChosen) -> None:
         event.stop()
-        self.action_book(event.slot)
+        self.action_book(event.slot, urgent=self._urgent_slots)
 
     # ------------------------------------------------------------------ booking
 
     def action_book(
-        self, slot: FoundSlot | None = None, patient: str | None = None, reason: str | None = None
+        self,
+        slot: FoundSlot | None = None,
+        patient: str | None = None,
+        reason: str | None = None,
+        urgent: bool = False,
     ) -> None:
         lane, moment = self.grid.lane, self.grid.moment
         practitioner = slot.practitioner if slot else (lane.practitioner.key if lane else None)
@@ -613,6 +635,7 @@ class AgendaModule(PlanningModule):
                     "type": values["type"],
                     "start": values["start"],
                     "reason": values.get("reason"),
+                    "urgent": True if urgent else None,
                 },
             )
             if feedback.ok:
@@ -620,7 +643,13 @@ class AgendaModule(PlanningModule):
                 self._last_change = Change(
                     "book", ((values["patient"], start_at),), (values["practitioner"],), start_at
                 )
-                self.notify(_("Rendez-vous pris le {when}.").format(when=moment_text(start_at)))
+                done = (
+                    _("Rendez-vous urgent pris le {when}.")
+                    if urgent
+                    else _("Rendez-vous pris le {when}.")
+                )
+                self.notify(done.format(when=moment_text(start_at)))
+                self._tell_served(feedback.result.get("waitlist_served"))
                 self.show_entry(str(feedback.result.get("key")), start_at.date())
             return self.refusal(feedback)
 
@@ -661,10 +690,33 @@ class AgendaModule(PlanningModule):
             ),
             FormField("reason", _("Motif"), default=reason),
         ]
+        intro = (
+            Text(
+                _("Urgence : ce rendez-vous sera marqué urgent (sans double réservation)."),
+                style="bold red",
+            )
+            if urgent
+            else ""
+        )
         self.app.push_screen(
             FormDialog(
-                _("Prendre rendez-vous"), fields, submit, today=self.today, dialog_id="book-form"
+                _("Prendre un rendez-vous urgent") if urgent else _("Prendre rendez-vous"),
+                fields,
+                submit,
+                today=self.today,
+                intro=intro,
+                dialog_id="book-form",
             )
+        )
+
+    def _tell_served(self, served: object) -> None:
+        """Say that the booking served a waiting-list entry (``waitlist_served``)."""
+        if not isinstance(served, str):
+            return
+        entry = next((w for w in rm.waitlist(self.db, waiting_only=False) if w.key == served), None)
+        name = entry.patient_name if entry is not None else served
+        self.notify(
+            _("{name} était en liste d'attente : son inscription est servie.").format(name=name)
         )
 
     def action_patient_appointments(self) -> None:
@@ -724,6 +776,7 @@ class AgendaModule(PlanningModule):
         slot = self.query_one(SlotList).chosen if isinstance(focused, SlotList) else None
         start = slot.start if slot is not None else entry.start
         practitioner = slot.practitioner if slot is not None else entry.practitioner
+        offer: list[str] = []
 
         def submit(values: dict[str, Any]) -> str | None:
             target = values.get("practitioner") or entry.practitioner
@@ -745,7 +798,12 @@ class AgendaModule(PlanningModule):
                     )
                 )
                 self.show_entry(entry.key, new_start.date())
+                offer.extend(str(k) for k in feedback.result.get("waitlist") or [])
             return self.refusal(feedback)
+
+        def then(values: object) -> None:
+            if values is not None and offer:
+                self._offer_slot(entry, offer)
 
         intro = Text.assemble(
             (entry.title, "bold"),
@@ -772,7 +830,8 @@ class AgendaModule(PlanningModule):
                 today=self.today,
                 intro=intro,
                 dialog_id="move-form",
-            )
+            ),
+            then,
         )
 
     def action_cancel(self) -> None:
@@ -799,7 +858,7 @@ class AgendaModule(PlanningModule):
             if values is not None and offer:
                 self._offer_slot(entry, offer)
 
-        by_options = [(k, _(v).capitalize()) for k, v in _CANCELLED_BY.items()]
+        by_options = [(k, upper_first(_(v))) for k, v in _CANCELLED_BY.items()]
         intro = Text.assemble((entry.title, "bold"), f" · {moment_text(entry.start)}")
         fields = [
             FormField("by", _("Annulé par"), "choice", required=True, options=by_options),
@@ -818,25 +877,34 @@ class AgendaModule(PlanningModule):
         )
 
     def _offer_slot(self, entry: rm.AgendaEntry, waiting: Sequence[str]) -> None:
-        """The freed slot offered to the waiting list (cancel_appointment's candidates)."""
+        """The slot a cancel or a move freed, offered to the waiting list (the action's
+        ``waitlist`` candidates): Enter opens the booking of that slot for the patient
+        chosen (``book_appointment``, which serves the entry), Escape leaves it free."""
         entries = {w.key: w for w in rm.waitlist(self.db)}
+        names = self._names()
         options = [
             (
                 key,
-                f"{entries[key].patient_name} · {entries[key].type_code}"
+                f"{entries[key].patient_name} · {entries[key].type_code} · "
+                + names.get(entries[key].practitioner or "", _("tout praticien"))
                 + (f" · {entries[key].note}" if entries[key].note else ""),
             )
             for key in waiting
             if key in entries
         ]
+        if not options:
+            return
 
         def chosen(key: object) -> None:
             if isinstance(key, str) and key in entries:
                 slot = FoundSlot(entry.practitioner, entry.start, entry.end, entry.type_code or "")
                 self.action_book(slot, patient=entries[key].patient)
 
-        intro = _("Créneau libéré le {when} : le proposer à un patient en attente ?").format(
-            when=moment_text(entry.start)
+        intro = (
+            _("Créneau libéré le {when} : le proposer à un patient en attente ?").format(
+                when=moment_text(entry.start)
+            )
+            + f" ({names.get(entry.practitioner, entry.practitioner)})"
         )
         self.app.push_screen(
             ListDialog(_("Liste d'attente"), options, intro=intro, dialog_id="waitlist-offer"),

@@ -6,7 +6,10 @@ from a template filled from the record and edited, then ``send_letter``). One li
 section, the body of the highlighted item beside it.
 
 Keys: ``n`` new message, ``r`` reply to the message shown, ``l`` new letter, ``k``
-rewrite the letter shown (a new draft with its values), ``e`` send the letter shown.
+rewrite the letter shown (a new draft with its values), ``e`` send the letter shown,
+``m`` edit the draft shown (its recipient, subject and text: ``edit_letter``), ``x`` or
+``Suppr`` discard it after a confirmation (``discard_letter``: it stays listed, marked
+abandoned). A sent or discarded letter cannot be edited: the screen says so.
 Other modules open the same message form (:func:`compose_message`: the agenda tells the
 patients concerned by a change) and the same letter editor (:func:`write_letter`: the
 access module's acknowledgement of receipt).
@@ -27,6 +30,7 @@ from textual.widgets.option_list import Option
 
 from simsec.i18n import N_, _, format_datetime
 from simsec.services import readmodels_planning as rm
+from simsec.ui.screens.dialogs import ConfirmDialog
 from simsec.ui.screens.record import PlanningModule
 from simsec.ui.widgets.form_dialog import FormDialog, FormField
 from simsec.ui.widgets.letter_editor import LetterDraft, LetterEditor
@@ -39,8 +43,22 @@ if TYPE_CHECKING:
 __all__ = ["MessagesModule", "compose_message", "recipient_options", "write_letter"]
 
 
+#: A letter's ``status`` values (:mod:`simsec.services.documents`).
+_SENT = "sent"
+_DISCARDED = "dropped"
+
+
 def _when(value: Any) -> str:
     return format_datetime(value, "dd/MM HH:mm") if value is not None else "—"
+
+
+def _letter_state(letter: rm.LetterView) -> tuple[str, str]:
+    """The state of a letter as listed, and its colour."""
+    if letter.status == _SENT:
+        return _("envoyé"), "green"
+    if letter.status == _DISCARDED:
+        return _("abandonné"), "red"
+    return _("brouillon"), "yellow"
 
 
 def recipient_options(module: PlanningModule) -> list[PickerOption]:
@@ -188,6 +206,8 @@ class MessagesModule(PlanningModule):
         Binding("l", "new_letter", N_("Nouveau courrier"), id="messages.letter"),
         Binding("k", "rewrite_letter", N_("Reprendre le courrier"), id="messages.rewrite"),
         Binding("e", "send_letter", N_("Envoyer le courrier"), id="messages.send"),
+        Binding("m", "edit_letter", N_("Modifier le courrier"), id="messages.edit"),
+        Binding("x,delete", "discard_letter", N_("Abandonner le brouillon"), id="messages.discard"),
     ]
 
     def __init__(self, session: PlaySession, *, classes: str | None = None) -> None:
@@ -253,11 +273,11 @@ class MessagesModule(PlanningModule):
         if not self._letters:
             options.append(Option(Text(_("Aucun courrier."), style="dim"), disabled=True))
         for letter in self._letters:
-            state = _("envoyé") if letter.status == "sent" else _("brouillon")
+            state, colour = _letter_state(letter)
             line = Text.assemble(
                 (f"{_when(letter.created_at)} ✎ ", "bold"),
                 f"{letter.to[:30]} : {letter.subject[:40]} ",
-                (f"[{state}]", "green" if letter.status == "sent" else "yellow"),
+                (f"[{state}]", colour),
             )
             options.append(Option(line, id=f"letter-{letter.key}"))
         return options
@@ -316,11 +336,19 @@ class MessagesModule(PlanningModule):
                 )
         letter = self._selected_letter()
         if letter is not None:
-            state = (
-                _("envoyé le {when}").format(when=_when(letter.sent_at))
-                if letter.status == "sent"
-                else _("brouillon : E pour l'envoyer, K pour le reprendre")
-            )
+            if letter.status == _SENT:
+                state = _("envoyé le {when} : il ne peut plus être modifié").format(
+                    when=_when(letter.sent_at)
+                )
+            elif letter.status == _DISCARDED:
+                state = _(
+                    "abandonné : il ne peut plus être modifié ni envoyé (K pour le reprendre)"
+                )
+            else:
+                state = _(
+                    "brouillon : E pour l'envoyer, M pour le modifier, X pour l'abandonner, "
+                    "K pour le reprendre"
+                )
             return Group(
                 Text.assemble((_("Courrier : "), "bold"), (state, "italic")),
                 Text.assemble((_("À : "), "bold"), letter.to),
@@ -385,8 +413,102 @@ class MessagesModule(PlanningModule):
         if letter is None:
             self.notify(_("Choisissez d'abord un courrier à envoyer."), severity="warning")
             return
+        if letter.status == _DISCARDED:
+            self.notify(self._locked(letter), severity="warning")
+            return
         feedback = self.act("send_letter", {"letter": letter.key})
         if feedback.ok:
             self.notify(_("Courrier envoyé à {to}.").format(to=letter.to))
             self._select = f"letter-{letter.key}"
             self.refresh_view()
+
+    @staticmethod
+    def _locked(letter: rm.LetterView) -> str:
+        """Why ``letter`` can no longer be changed."""
+        if letter.status == _SENT:
+            return _("Le courrier {key} a été envoyé : il ne peut plus être modifié.").format(
+                key=letter.key
+            )
+        return _(
+            "Le courrier {key} a été abandonné : il ne peut plus être modifié ni envoyé."
+        ).format(key=letter.key)
+
+    def _draft(self, what: str) -> rm.LetterView | None:
+        """The draft highlighted, or None after telling why there is none."""
+        letter = self._selected_letter()
+        if letter is None:
+            self.notify(what, severity="warning")
+            return None
+        if letter.status in (_SENT, _DISCARDED):
+            self.notify(self._locked(letter), severity="warning")
+            return None
+        return letter
+
+    def action_edit_letter(self) -> None:
+        """The draft's recipient, subject and text, pre-filled; Ctrl+S: ``edit_letter``
+        with what changed."""
+        letter = self._draft(_("Choisissez d'abord un brouillon de courrier à modifier."))
+        if letter is None:
+            return
+
+        def submit(values: dict[str, Any]) -> str | None:
+            to = str(values.get("to") or "")
+            texts = {
+                "subject": str(values.get("subject") or ""),
+                "body": str(values.get("body") or ""),
+            }
+            current = {"subject": letter.subject.strip(), "body": letter.body.strip()}
+            changed = {part: text for part, text in texts.items() if text != current[part]}
+            if to == letter.to and not changed:
+                return _("Rien n'a changé : modifiez le courrier, ou Échap pour fermer.")
+            feedback = self.act(
+                "edit_letter",
+                {
+                    "letter": letter.key,
+                    "fields": changed or None,
+                    "to": to if to != letter.to else None,
+                },
+            )
+            if feedback.ok:
+                self.notify(_("Courrier {key} modifié.").format(key=letter.key))
+                self._select = f"letter-{letter.key}"
+                self.refresh_view()
+            return self.refusal(feedback)
+
+        fields = [
+            FormField("to", _("Destinataire (nom et adresse)"), default=letter.to, required=True),
+            FormField("subject", _("Objet"), default=letter.subject, required=True),
+            FormField("body", _("Texte du courrier"), "area", default=letter.body, required=True),
+        ]
+        self.app.push_screen(
+            FormDialog(
+                _("Modifier le brouillon {key}").format(key=letter.key),
+                fields,
+                submit,
+                today=self.today,
+                intro=_("Le brouillon, tel qu'il sera envoyé : corrigez-le puis Ctrl+S."),
+                submit_label=_("Enregistrer (Ctrl+S)"),
+                dialog_id="letter-edit-form",
+            )
+        )
+
+    def action_discard_letter(self) -> None:
+        """Discard the draft shown (``discard_letter``), after a confirmation."""
+        letter = self._draft(_("Choisissez d'abord un brouillon de courrier à abandonner."))
+        if letter is None:
+            return
+
+        def confirmed(answer: object) -> None:
+            if answer is not True:
+                return
+            feedback = self.act("discard_letter", {"letter": letter.key})
+            if feedback.ok:
+                self.notify(_("Brouillon {key} abandonné.").format(key=letter.key))
+                self._select = f"letter-{letter.key}"
+                self.refresh_view()
+
+        question = _(
+            "Abandonner le brouillon {key} (« {subject} ») ? Il restera dans la liste, "
+            "mais ne pourra plus être envoyé ni modifié."
+        ).format(key=letter.key, subject=letter.subject)
+        self.app.push_screen(ConfirmDialog(question), confirmed)

@@ -42,7 +42,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Input, Label, Static
 
 from simsec.actions.catalogue import CATALOGUE, SearchPatientsFields
-from simsec.i18n import N_, _
+from simsec.i18n import N_, _, upper_first
 from simsec.services import readmodels
 from simsec.services.readmodels import PatientRecord, SearchRow
 from simsec.texts.documents import kind_label
@@ -848,6 +848,6 @@ class PatientsModule(ModuleScreen):
 
 def _kind(kind: str) -> str:
     try:
-        return kind_label(kind).capitalize()
+        return upper_first(kind_label(kind))
     except ValueError:
         return kind

@@ -31,7 +31,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from simsec.actions.catalogue import parse_action
-from simsec.i18n import N_, _, format_date, format_datetime
+from simsec.i18n import N_, _, format_date, format_datetime, upper_first
 from simsec.services import readmodels_planning as rm
 from simsec.texts.services import appointment_status_label
 from simsec.ui.bindings import localise
@@ -286,7 +286,7 @@ def render_record(record: rm.PatientRecord) -> RenderableType:
         docs = _table(_("Pièce"), _("Versée le"))
         for doc in record.documents:
             at = format_datetime(doc.attached_at, "short") if doc.attached_at else "—"
-            docs.add_row(document_label(doc.kind).capitalize(), at)
+            docs.add_row(upper_first(document_label(doc.kind)), at)
         parts.append(docs)
     else:
         parts.append(Text(_("Aucun document versé."), style="dim"))

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from simsec.i18n import _
+from simsec.i18n import _, upper_first
 from simsec.services.readmodels_planning import ChecklistLine, ProofLine
 from simsec.texts.documents import kind_label
 
@@ -74,7 +74,7 @@ def proof_checklist(lines: Sequence[ProofLine]) -> RenderableType:
     table.add_column(ratio=1)
     for line in lines:
         mark, style = _mark(line.satisfied, True)
-        text = Text(line.label.capitalize(), style="" if line.satisfied else "bold")
+        text = Text(upper_first(line.label), style="" if line.satisfied else "bold")
         if line.kinds and not line.satisfied:
             text.append(f"\n  {_kinds(line.kinds)}", style="dim italic")
         table.add_row(Text(mark, style=style), text)

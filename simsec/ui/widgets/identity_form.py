@@ -33,7 +33,7 @@ from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from simsec.i18n import N_, _, format_date, format_datetime
+from simsec.i18n import N_, _, format_date, format_datetime, upper_first
 from simsec.rules.identity import (
     IdentityIssueCode,
     Severity,
@@ -313,7 +313,7 @@ def form_findings(values: Mapping[str, str], today: date) -> list[Finding]:
                     Finding(
                         "info",
                         _("{trait} enregistré : « {value} »").format(
-                            trait=trait_label(trait).capitalize(), value=normalised.value
+                            trait=upper_first(trait_label(trait)), value=normalised.value
                         ),
                     )
                 )
@@ -326,7 +326,7 @@ def form_findings(values: Mapping[str, str], today: date) -> list[Finding]:
                 Finding(
                     "info",
                     _("{trait} enregistrés : « {value} »").format(
-                        trait=trait_label(T.FIRST_NAMES).capitalize(), value=stored
+                        trait=upper_first(trait_label(T.FIRST_NAMES)), value=stored
                     ),
                 )
             )

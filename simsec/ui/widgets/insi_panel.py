@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from simsec.i18n import _
+from simsec.i18n import _, upper_first
 from simsec.rules.identity import DifferenceKind, TraitName
 from simsec.rules.nir import format_nir
 from simsec.services.identity import INSI_ACCEPTED
@@ -88,7 +88,7 @@ def verdict_text(kind: str, tolerated: frozenset[DifferenceKind]) -> Text:
 
 def _trait_name(trait: str) -> str:
     try:
-        return trait_label(trait).capitalize()
+        return upper_first(trait_label(trait))
     except ValueError:
         return trait
 

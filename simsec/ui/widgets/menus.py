@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from simsec.i18n import upper_first
 from simsec.texts.documents import kind_label
 from simsec.ui.labels import DESK_DOCUMENT_KINDS, QUESTION_LABELS, label
 from simsec.ui.messages import DocumentChosen, QuestionChosen
@@ -30,7 +31,7 @@ class DocumentMenu(OptionList):
 
     def on_mount(self) -> None:
         self.add_options(
-            Option(kind_label(kind).capitalize(), id=kind) for kind in DESK_DOCUMENT_KINDS
+            Option(upper_first(kind_label(kind)), id=kind) for kind in DESK_DOCUMENT_KINDS
         )
         self.highlighted = 0
 
