@@ -39,7 +39,8 @@ class Message(Keyed, Base):
 
 
 class Letter(Keyed, Base):
-    """A letter from a template (convocation, accusé de réception...). ``status``: draft | sent."""
+    """A letter from a template (convocation, accusé de réception...). ``status``: draft |
+    sent | dropped (a discarded draft, kept)."""
 
     __tablename__ = "letter"
 
