@@ -65,7 +65,7 @@ app.run(headless=True, auto_pilot=ready)
 """
 
 
-#: Diagnostic: what importing the settings (pydantic-settings) costs a cold start.
+#: Diagnostic: what importing the settings (simsec.config, a plain dataclass) costs a cold start.
 _CONFIG = """
 import sys, time
 import textual.app  # already imported when the app imports the settings
@@ -103,7 +103,7 @@ def run(report: Any) -> None:
     value = statistics.median(home)
     report("simsec cold start to the home screen", value, TARGET_RATIO * reference, "s", reference)
     report(
-        "  of which importing simsec.config (pydantic-settings)",
+        "  of which importing simsec.config (settings)",
         statistics.median(config),
         None,
         "s",

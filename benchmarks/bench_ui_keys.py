@@ -149,24 +149,10 @@ class _Probe:
 async def _measure(path: Path, cache: Any, data_dir: Path) -> dict[str, list[float]]:
     from simsec.config import Settings
     from simsec.ui.factory import make_app
-    from simsec.ui.modules import MODULES, ModuleSpec
+    from simsec.ui.modules import MODULES
     from simsec.ui.screens.patients import PatientsModule
     from simsec.ui.screens.workspace import WorkspaceScreen
 
-    modules = MODULES
-    if "patients" not in {spec.id for spec in modules}:
-        from simsec.i18n import N_
-
-        modules = (
-            *MODULES,
-            ModuleSpec(
-                "patients",
-                N_("Patients"),
-                "f3",
-                "simsec.ui.screens.patients:PatientsModule",
-                "patients.tcss",
-            ),
-        )
     app = make_app(
         Settings(data_dir=data_dir),
         scenario=path,
@@ -176,10 +162,16 @@ async def _measure(path: Path, cache: Any, data_dir: Path) -> dict[str, list[flo
         fsync=True,  # as in play: opening a record appends a durable ``view`` record
         cache=cache,
         wall_clock=_wall(),
-        modules=modules,
+        modules=MODULES,
         runs_dir=data_dir / "runs",
     )
-    timings: dict[str, list[float]] = {"typing": [], "selecting": [], "opening": []}
+    timings: dict[str, list[float]] = {
+        "typing": [],
+        "selecting": [],
+        "opening": [],
+        "first_switch": [],
+        "switch": [],
+    }
     async with app.run_test(size=(140, 42)) as pilot:
         while not isinstance(app.screen, WorkspaceScreen):
             await pilot.pause(0.05)
@@ -222,6 +214,20 @@ async def _measure(path: Path, cache: Any, data_dir: Path) -> dict[str, list[flo
                 continue
             await pilot.press("enter")  # record the search: the focus goes to the results
             timings["opening"].append(await probe.key(pilot, "enter"))
+        # switching modules with their function key (the record stays open in F3)
+        workspace = app.screen
+        opened = workspace.action_open_module
+
+        async def open_module(module_id: str) -> None:
+            await opened(module_id)
+            probe.mark()
+
+        workspace.action_open_module = open_module
+        keys = [spec.key for spec in MODULES if spec.id != "patients"] + ["f3"]
+        for round_ in range(6):
+            for key in keys:
+                elapsed = await probe.key(pilot, key)
+                timings["first_switch" if round_ == 0 and key != "f3" else "switch"].append(elapsed)
     return timings
 
 
@@ -252,3 +258,20 @@ def run(report: Report) -> None:
             "ms",
         )
         report(f"ui keys, {label}: p95", _percentile(values, 0.95), TARGET_P95_MS, "ms")
+    # diagnostics (no target in the issue): a module's function key to the module shown
+    first, again = timings["first_switch"], timings["switch"]
+    if first:
+        report(
+            f"ui keys, first opening of a module: median ({len(first)})",
+            statistics.median(first),
+            None,
+            "ms",
+        )
+    if again:
+        report(
+            f"ui keys, switching module: median ({len(again)} keys)",
+            statistics.median(again),
+            None,
+            "ms",
+        )
+        report("ui keys, switching module: p95", _percentile(again, 0.95), None, "ms")
