@@ -246,7 +246,7 @@ class Requester(FormatModel):
     for (``patient``, ``parent``, ``tuteur``, ``curateur``, ``ayant_droit``, ``concubin``
     or ``partenaire_pacs``); the doctor brings that person's proofs on top of their own.
     Omitted: the person who has the right to the record (an ayant droit after a death, a
-    parent for a minor, the patient otherwise). Not given together with ``relationship``."""
+    parent for a minor, the patient otherwise). May come with a ``relationship``."""
 
 
 def _all_or_list(value: Any) -> str:

@@ -82,6 +82,7 @@ STATE_FIELDS: Final[Mapping[str, Mapping[str, str | None]]] = {
         "requester.kind": None,
         "requester.name": None,
         "requester.relationship": None,
+        "requester.on_behalf_of": None,
         "requester.motive": None,
         "received_on": None,
         "complete_on": None,

@@ -272,6 +272,7 @@ def _access_row(r: SqlRow) -> Row:
             "kind": r["requester_kind"],
             "name": r["requester_name"],
             "relationship": r["requester_relationship"],
+            "on_behalf_of": r["requester_on_behalf_of"],
             "motive": r["motive"],
         },
         "received_on": r["received_on"],

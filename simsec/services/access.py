@@ -61,7 +61,6 @@ __all__ = [
     "request_eligibility",
     "request_missing_documents",
     "send_communication",
-    "stored_on_behalf_of",
 ]
 
 #: Age of majority (Code civil art. 414).
@@ -94,23 +93,15 @@ def _facts(patient: Patient, on: date) -> PatientFacts:
     )
 
 
-def stored_on_behalf_of(requester_kind: str, relationship: str | None) -> RequesterKind | None:
+def _on_behalf_of(request: AccessRequest) -> RequesterKind | None:
     """For whom a designated doctor said they act (``Requester.on_behalf_of``), from the
-    stored request (its ``requester_kind`` and ``requester_relationship``).
-
-    simsec model: the database has no column for it, so a ``medecin`` request keeps it in
-    ``requester_relationship`` (a doctor has no family link with the patient, and
-    registering refuses both together); any other text there means "not said"."""
-    if requester_kind != RequesterKind.MEDECIN.value:
+    stored request's ``requester_on_behalf_of``; None for anyone else or when not said."""
+    if request.requester_kind != RequesterKind.MEDECIN.value:
         return None
     try:
-        return RequesterKind(relationship or "")
+        return RequesterKind(request.requester_on_behalf_of or "")
     except ValueError:
         return None
-
-
-def _on_behalf_of(request: AccessRequest) -> RequesterKind | None:
-    return stored_on_behalf_of(request.requester_kind, request.requester_relationship)
 
 
 def _principal(
@@ -241,17 +232,14 @@ def register_access_request(
     are missing (listed), ``recue`` otherwise; a request that must be refused (a living
     patient's relative, a minor's opposition...) is registered and flagged, to be refused
     in writing; so is a third party's (``tiers``), who has no right at all. A designated
-    doctor (``medecin``) may say for whom they act (``on_behalf_of``, not with
+    doctor (``medecin``) may say for whom they act (``on_behalf_of``, kept apart from a
     ``relationship``): they bring that person's proofs on top of their own. Result:
     ``key``, ``patient``, ``status``, ``on_behalf_of`` (when said), ``decision``, ``reasons``,
     ``missing``, ``required``, ``limited_to_motive``, ``message``.
     """
     requester = fields.requester
-    if requester.on_behalf_of is not None:
-        if requester.kind != RequesterKind.MEDECIN.value:
-            raise lookup.refuse("on_behalf_of_not_doctor", kind=requester.kind)
-        if requester.relationship is not None:
-            raise lookup.refuse("on_behalf_of_with_relationship")
+    if requester.on_behalf_of is not None and requester.kind != RequesterKind.MEDECIN.value:
+        raise lookup.refuse("on_behalf_of_not_doctor", kind=requester.kind)
     patient = lookup.patient(ctx.session, fields.patient)
     _check_day(ctx, fields.received_on)
     keys = [_ALL] if fields.items == _ALL else list(fields.items)
@@ -261,7 +249,8 @@ def register_access_request(
         patient_id=patient.id,
         requester_kind=requester.kind,
         requester_name=requester.name,
-        requester_relationship=requester.on_behalf_of or requester.relationship,
+        requester_relationship=requester.relationship,
+        requester_on_behalf_of=requester.on_behalf_of,
         motive=requester.motive,
         received_on=fields.received_on,
         channel=fields.channel,

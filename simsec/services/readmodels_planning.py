@@ -906,6 +906,8 @@ class DeadlineView:
 class AccessRequestDetail:
     summary: RequestSummary
     relationship: str | None
+    on_behalf_of: str | None
+    """For a designated doctor: the requester kind of the person they act for, when said."""
     motive: str | None
     channel: str
     delivery: str
@@ -1025,6 +1027,7 @@ def access_request_detail(db: Engine, key: str, now: datetime) -> AccessRequestD
     return AccessRequestDetail(
         summary=summary,
         relationship=row.requester_relationship,
+        on_behalf_of=row.requester_on_behalf_of,
         motive=row.motive,
         channel=row.channel,
         delivery=row.delivery,

@@ -155,10 +155,6 @@ REFUSAL_TEMPLATES: Final[Mapping[str, str]] = {
         "« Agit pour » (on_behalf_of) ne concerne que le médecin désigné : le demandeur est "
         "« {kind} »."
     ),
-    "on_behalf_of_with_relationship": N_(
-        "Médecin désigné : indiquez pour qui il agit (on_behalf_of), sans lien avec le patient "
-        "(relationship)."
-    ),
     # letters and submissions
     "unknown_template": N_("Modèle de courrier « {template} » inconnu."),
     "letter_field_missing": N_(

@@ -338,6 +338,56 @@ def test_a_database_of_the_previous_version_upgrades_keeping_its_data(
     assert dump_lines(engine) == before  # every row survived (SQLite rebuilt the table)
 
 
+def test_0003_moves_a_doctors_principal_out_of_the_relationship(backend_engine: Engine) -> None:
+    """Before 0003 a designated doctor's ``on_behalf_of`` was kept in
+    ``requester_relationship``; upgrading moves it to its own column, downgrading back."""
+    upgrade(backend_engine, "0002")
+    requests = [
+        ("r1", "medecin", "ayant_droit"),
+        ("r2", "medecin", "médecin traitant"),
+        ("r3", "ayant_droit", "patient"),
+        ("r4", "medecin", None),
+    ]
+    with backend_engine.begin() as conn:
+        patient: dict[str, Any] = {}
+        for column in inspect(conn).get_columns("patient"):
+            if column["nullable"] or column["name"] == "id" or column.get("default"):
+                continue
+            kind = str(column["type"]).upper()
+            patient[column["name"]] = (
+                False if kind == "BOOLEAN" else "[]" if kind.startswith("JSON") else "p1"
+            )
+        names = ", ".join(patient)
+        values = ", ".join(f":{name}" for name in patient)
+        conn.execute(text(f"INSERT INTO patient ({names}) VALUES ({values})"), patient)
+        patient_id = conn.execute(text("SELECT id FROM patient")).scalar_one()
+        for key, kind, relationship in requests:
+            conn.execute(
+                text(
+                    "INSERT INTO access_request (key, patient_id, requester_kind, requester_name,"
+                    " requester_relationship, received_on, channel, items, delivery, status,"
+                    " prepared_items) VALUES (:key, :patient, :kind, 'N', :relationship,"
+                    " '2026-03-02', 'courrier', '[]', 'medecin', 'recue', '[]')"
+                ),
+                {"key": key, "patient": patient_id, "kind": kind, "relationship": relationship},
+            )
+    read = ("SELECT key, requester_relationship{extra} FROM access_request ORDER BY key").format
+    assert upgrade(backend_engine).state is SchemaState.CURRENT
+    with backend_engine.connect() as conn:
+        rows = conn.execute(text(read(extra=", requester_on_behalf_of"))).all()
+    assert [tuple(row) for row in rows] == [
+        ("r1", None, "ayant_droit"),
+        ("r2", "médecin traitant", None),
+        ("r3", "patient", None),  # not a doctor: a relationship stays one
+        ("r4", None, None),
+    ]
+    with backend_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0002")
+    with backend_engine.connect() as conn:
+        rows = conn.execute(text(read(extra=""))).all()
+    assert [tuple(row) for row in rows] == [(key, rel) for key, _kind, rel in requests]
+
+
 BROKEN_REVISION = """
 import sqlalchemy as sa
 from alembic import op

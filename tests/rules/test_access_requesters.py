@@ -103,6 +103,15 @@ def test_requester_on_behalf_of_is_optional_and_checked() -> None:
         {"kind": "medecin", "name": "Dr Y", "on_behalf_of": "curateur"}
     )
     assert doctor.on_behalf_of == "curateur"
+    both = Requester.model_validate(  # a relationship may come with it
+        {
+            "kind": "medecin",
+            "name": "Dr Y",
+            "relationship": "médecin traitant",
+            "on_behalf_of": "patient",
+        }
+    )
+    assert (both.relationship, both.on_behalf_of) == ("médecin traitant", "patient")
     with pytest.raises(ValidationError):
         Requester.model_validate({"kind": "medecin", "name": "Dr Y", "on_behalf_of": "voisin"})
     with pytest.raises(ValidationError):

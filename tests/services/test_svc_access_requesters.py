@@ -6,14 +6,24 @@ who says for whom they act."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 from test_svc_support import World, apply, build_world, refused
 
 from simsec.db.models import AccessRequest, Patient
+from simsec.scenario.checks import evaluate
+from simsec.scenario.entities import state_field_kind
+from simsec.scenario.loader import load_scenario
+from simsec.scenario.model import Check
+from simsec.scenario.run import Run
+from simsec.scenario.world_cache import WorldCache
 
 LATER = datetime(2026, 3, 20, 10, 0)
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+CHECK: TypeAdapter[Any] = TypeAdapter(Check)
 
 
 @pytest.fixture
@@ -215,7 +225,7 @@ def test_a_doctor_acting_for_a_heir_of_a_living_patient_is_refused(w: World) -> 
     assert registered["decision"] == "refused" and registered["reasons"] == ["patient_alive"]
 
 
-def test_on_behalf_of_is_for_a_doctor_only_and_not_with_a_relationship(w: World) -> None:
+def test_on_behalf_of_is_for_a_doctor_only(w: World) -> None:
     base = {
         "patient": "p_dupont",
         "received_on": "2026-03-02",
@@ -230,21 +240,86 @@ def test_on_behalf_of_is_for_a_doctor_only_and_not_with_a_relationship(w: World)
         "on_behalf_of_not_doctor",
     )
     assert "médecin désigné" in error.message and "curateur" in error.message
-    error = refused(
-        w,
-        "register_access_request",
-        {
-            **base,
-            "requester": {
-                "kind": "medecin",
-                "name": "Dr Y",
-                "relationship": "médecin traitant",
-                "on_behalf_of": "patient",
-            },
-        },
-        "on_behalf_of_with_relationship",
+
+
+def test_a_doctor_keeps_both_a_relationship_and_for_whom_they_act(w: World) -> None:
+    _patient(w, deceased=True)
+    requester = {
+        "kind": "medecin",
+        "name": "Dr Paul NAUDIN",
+        "relationship": "médecin traitant de la fille",
+        "on_behalf_of": "ayant_droit",
+        "motive": "causes_deces",
+    }
+    registered = _register(w, requester, delivery="medecin")
+    assert registered["on_behalf_of"] == "ayant_droit"
+    # the heir's proofs on top of the doctor's: the principal was read back
+    assert {"qualite_ayant_droit", "designation_medecin"} <= set(registered["required"])
+    row = w.get(AccessRequest, registered["key"])
+    assert row.requester_relationship == "médecin traitant de la fille"
+    assert row.requester_on_behalf_of == "ayant_droit"
+    assert row.motive == "causes_deces"
+
+
+def test_a_doctors_relationship_is_never_read_as_for_whom_they_act(w: World) -> None:
+    """The relationship is free text: « tuteur » there says nothing of the principal."""
+    registered = _register(
+        w, {"kind": "medecin", "name": "Dr Paul NAUDIN", "relationship": "tuteur"}
     )
-    assert "Médecin désigné" in error.message
+    assert "on_behalf_of" not in registered
+    assert "jugement_protection" not in registered["required"]  # acts for the patient
+    row = w.get(AccessRequest, registered["key"])
+    assert (row.requester_relationship, row.requester_on_behalf_of) == ("tuteur", None)
+
+
+def test_a_rubric_reads_for_whom_the_doctor_acts() -> None:
+    """``state: {entity: access_request, has: {requester.on_behalf_of: ...}}``."""
+    assert state_field_kind("access_request", "requester.on_behalf_of") == (True, None)
+    loaded = load_scenario(SCENARIOS / "acces_dossier_ayant_droit.yaml")
+    assert loaded.scenario is not None, loaded.errors
+    run = Run.start(loaded.scenario, cache=WorldCache(), fsync=False)
+
+    def passes(has: dict[str, Any]) -> bool:
+        check = CHECK.validate_python(
+            {
+                "state": {
+                    "entity": "access_request",
+                    "where": {"requester.kind": "medecin"},
+                    "has": has,
+                }
+            }
+        )
+        with run.session() as session:
+            return evaluate(check, run.scenario, run.facts(), session).passed
+
+    wanted = {"requester.on_behalf_of": "ayant_droit"}
+    assert not passes(wanted)  # no doctor's request yet
+    feedback = run.perform(
+        {
+            "do": "register_access_request",
+            "with": {
+                "patient": "p_lemaire",
+                "requester": {
+                    "kind": "medecin",
+                    "name": "Dr Paul NAUDIN",
+                    "relationship": "médecin traitant",
+                    "on_behalf_of": "ayant_droit",
+                    "motive": "causes_deces",
+                },
+                "received_on": "2026-02-17",
+                "channel": "courrier",
+                "items": "all",
+                "delivery": "medecin",
+            },
+        }
+    )
+    assert feedback.ok, feedback.result
+    assert passes(wanted)
+    assert passes({**wanted, "requester.relationship": "médecin traitant"})
+    assert passes({"requester": {"on_behalf_of": "ayant_droit", "kind": "medecin"}})
+    assert not passes({"requester.on_behalf_of": "parent"})
+    assert not passes({"requester.relationship": "ayant_droit"})  # no longer stored there
+    run.db.dispose()
 
 
 # ------------------------------------------------------------------------ third party

@@ -127,13 +127,14 @@ def test_the_form_offers_every_requester_and_the_doctors_principal(
             await idle(pilot)
             assert _shown(app, "motive") and _shown(app, "relationship")
             await pilot.press("shift+tab")
-            await fill(pilot, "medecin")  # a doctor: for whom, not a family link
+            await fill(pilot, "medecin")  # a doctor: for whom, and a link if any
             await idle(pilot)
-            assert _shown(app, "on_behalf_of") and not _shown(app, "relationship")
+            assert _shown(app, "on_behalf_of") and _shown(app, "relationship")
             assert not _shown(app, "motive")
             principals = dict(_form(app).query_one("#field-on_behalf_of", Picker).options)
             assert set(principals) == set(literal_values(RequesterKind)) - {"medecin", "tiers"}
             await fill(pilot, "Dr NAUDIN")
+            await fill(pilot, None)  # no link with the patient
             await fill(pilot, "partenaire_pacs")  # acting for a partner: the motive too
             await idle(pilot)
             assert _shown(app, "motive")
@@ -190,6 +191,41 @@ def test_the_proof_documents_are_offered_missing_ones_first(
                 {"request": detail.summary.key, "kind": "designation_medecin"},
                 True,
             )
+
+    run_async(scenario())
+
+
+def test_a_doctors_link_and_principal_typed_in_the_form_are_both_kept(
+    build_app: Callable[..., SimsecApp], tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        app = _app(build_app, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            screen, module = await _access(pilot)
+            await _open_register_form(pilot)
+            await fill(pilot, "medecin")
+            await fill(pilot, "Dr NAUDIN")
+            await fill(pilot, "médecin traitant")
+            await fill(pilot, "curateur")
+            await fill(pilot, "courrier")
+            await fill(pilot, "16/02/2026")
+            await pilot.press("home", "space", "tab")  # « Tout le dossier »
+            await fill(pilot, "medecin")
+            await idle(pilot)
+            do, fields, ok = _last(screen)
+            assert (do, ok) == ("register_access_request", True)
+            assert fields["requester"] == {
+                "kind": "medecin",
+                "name": "Dr NAUDIN",
+                "relationship": "médecin traitant",
+                "on_behalf_of": "curateur",
+            }
+            detail = module.detail
+            assert detail is not None
+            assert (detail.relationship, detail.on_behalf_of) == ("médecin traitant", "curateur")
+            assert "jugement_protection" in {p.proof for p in detail.proofs}
+            header = _plain(module._header())
+            assert "Dr NAUDIN · médecin désigné (médecin traitant) · agit pour : curateur" in header
 
     run_async(scenario())
 

@@ -20,6 +20,9 @@ class AccessRequest(Keyed, Base):
     requester_kind: Mapped[str] = mapped_column(String(20))
     requester_name: Mapped[str] = mapped_column(String(200))
     requester_relationship: Mapped[str | None] = mapped_column(String(60))
+    requester_on_behalf_of: Mapped[str | None] = mapped_column(String(20))
+    """For a designated doctor (``requester_kind`` ``medecin``): the requester kind of the
+    person they act for (``Requester.on_behalf_of``); None when not said."""
     motive: Mapped[str | None] = mapped_column(String(40))
     received_on: Mapped[date]
     channel: Mapped[str] = mapped_column(String(20))

@@ -37,7 +37,6 @@ from simsec.actions.catalogue import RequesterKind as CatalogueRequester
 from simsec.i18n import N_, _, format_date
 from simsec.rules.access import HEIR_KINDS, HeirMotive, RequesterKind
 from simsec.services import readmodels_planning as rm
-from simsec.services.access import stored_on_behalf_of
 from simsec.texts.access import motive_label, requester_label
 from simsec.ui.screens.messages import write_letter
 from simsec.ui.screens.record import PlanningModule
@@ -217,11 +216,10 @@ class AccessModule(PlanningModule):
             return Text(_("N : enregistrer une demande d'accès au dossier médical."), style="dim")
         req = detail.summary
         kind = RequesterKind(req.requester_kind)
-        principal = stored_on_behalf_of(req.requester_kind, detail.relationship)
+        link = f" ({detail.relationship})" if detail.relationship else ""
+        principal = self._principal(detail)
         if principal is not None:
-            link = " · " + _("agit pour : {who}").format(who=requester_label(principal))
-        else:
-            link = f" ({detail.relationship})" if detail.relationship else ""
+            link += " · " + _("agit pour : {who}").format(who=requester_label(principal))
         who = Text.assemble((req.requester_name, "bold"), f" · {requester_label(kind)}", link)
         if detail.motive:
             who.append(
@@ -286,10 +284,17 @@ class AccessModule(PlanningModule):
         return Group(*parts)
 
     @staticmethod
-    def _heir_label(detail: rm.AccessRequestDetail) -> str:
+    def _principal(detail: rm.AccessRequestDetail) -> RequesterKind | None:
+        """For whom a designated doctor said they act (``requester.on_behalf_of``)."""
+        if detail.summary.requester_kind != "medecin" or detail.on_behalf_of is None:
+            return None
+        return RequesterKind(detail.on_behalf_of)
+
+    @classmethod
+    def _heir_label(cls, detail: rm.AccessRequestDetail) -> str:
         """« Ayant droit », « Concubin »... (for a doctor, the person they act for)."""
         kind = detail.summary.requester_kind
-        principal = stored_on_behalf_of(kind, detail.relationship)
+        principal = cls._principal(detail)
         if principal is None and kind in _HEIRS:
             principal = RequesterKind(kind)
         return _upper_first(requester_label(principal or RequesterKind.AYANT_DROIT))
@@ -441,11 +446,7 @@ class AccessModule(PlanningModule):
                 options=[(k, requester_label(RequesterKind(k))) for k in _REQUESTERS],
             ),
             FormField("name", _("Nom du demandeur"), required=True),
-            FormField(
-                "relationship",
-                _("Lien avec le patient"),
-                visible_if=lambda v: v.get("kind") != "medecin",
-            ),
+            FormField("relationship", _("Lien avec le patient")),
             FormField(
                 "on_behalf_of",
                 _("Le médecin agit pour"),
