@@ -31,13 +31,13 @@ def test_scenario_list_shows_title_competences_difficulty_duration(
             rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
             assert rows[0] == [
                 "Accueil : une patiente, un appel, un message",
-                "SAMA.1.1, SAMA.1.3",
                 "★★☆☆☆",
                 "30 min",
                 "guidé",
+                "SAMA.1.1, SAMA.1.3",
             ]
-            assert rows[1][2:] == ["★★★★☆", "1 h 30", "réaliste"]
-            assert rows[2][:2] == ["casse.yaml", "(invalide)"]
+            assert rows[1][1:4] == ["★★★★☆", "1 h 30", "réaliste"]
+            assert (rows[2][0], rows[2][4]) == ("casse.yaml", "(invalide)")
 
     asyncio.run(scenario())
 

@@ -100,11 +100,12 @@ class HomeScreen(Screen[None]):
         context = self.simsec_app.context
         self.query_one("#home-trainee", Input).value = context.trainee
         table = self.query_one("#home-scenarios", DataTable)
+        # the short columns first: a long title and its competences may not all fit
         table.add_column(_("Titre"), key="title")
-        table.add_column(_("Compétences"), key="competencies")
         table.add_column(_("Difficulté"), key="difficulty")
         table.add_column(_("Durée"), key="duration")
         table.add_column(_("Mode"), key="mode")
+        table.add_column(_("Compétences"), key="competencies")
         table.loading = True
         runs = self.query_one("#home-runs", DataTable)
         runs.add_column(_("Scénario"), key="scenario")
@@ -151,15 +152,15 @@ class HomeScreen(Screen[None]):
         table.clear()
         for card in self._visible_cards():
             if card.error is not None:
-                table.add_row(card.title, _("(invalide)"), "", "", "", key=str(card.path))
+                table.add_row(card.title, "", "", "", _("(invalide)"), key=str(card.path))
                 continue
             mode = _("guidé") if card.guidance == "guided" else _("réaliste")
             table.add_row(
                 card.title,
-                ", ".join(card.competencies),
                 difficulty_stars(card.difficulty),
                 duration_text(card),
                 mode,
+                ", ".join(card.competencies),
                 key=str(card.path),
             )
         if not table.row_count:
