@@ -64,6 +64,7 @@ STATE_FIELDS: Final[Mapping[str, Mapping[str, str | None]]] = {
         "reason": None,
         "cancelled_by": None,
         "cancel_reason": None,
+        "urgent": None,
     },
     "admission": {
         "key": "admission",

@@ -216,6 +216,7 @@ def _appointment_row(r: SqlRow) -> Row:
         "reason": r["reason"],
         "cancelled_by": r["cancelled_by"],
         "cancel_reason": r["cancel_reason"],
+        "urgent": bool(r["urgent"]),
     }
 
 

@@ -272,3 +272,69 @@ def test_a_refused_move_changes_nothing_and_offers_nothing(w: World) -> None:
     assert _status(w, entry) == "waiting"
     assert w.get(Appointment, "rdv1").start == datetime(2026, 3, 2, 9, 0)
     assert other["waitlist_served"] is None
+
+
+def test_a_rubric_reads_whether_an_appointment_is_urgent() -> None:
+    """``state: {entity: appointment, has: {urgent: true}}`` and ``waitlist.status``."""
+    from pathlib import Path
+
+    from pydantic import TypeAdapter
+
+    from simsec.scenario.checks import evaluate
+    from simsec.scenario.entities import state_field_kind
+    from simsec.scenario.loader import load_scenario
+    from simsec.scenario.model import Check
+    from simsec.scenario.run import Run
+    from simsec.scenario.world_cache import WorldCache
+
+    assert state_field_kind("appointment", "urgent")[0]
+    assert state_field_kind("waitlist", "status")[0]
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "planning_absence_praticien.yaml"
+    loaded = load_scenario(path)
+    assert loaded.scenario is not None, loaded.errors
+    run = Run.start(loaded.scenario, cache=WorldCache(), fsync=False)
+    adapter: TypeAdapter[Check] = TypeAdapter(Check)
+
+    def urgent_ones(count: int) -> bool:
+        check = adapter.validate_python(
+            {
+                "state": {
+                    "entity": "appointment",
+                    "where": {"urgent": True, "patient": "p_arnaud"},
+                    "count": count,
+                }
+            }
+        )
+        with run.session() as session:
+            return evaluate(check, run.scenario, run.facts(), session).passed
+
+    found = run.perform(
+        {
+            "do": "find_slots",
+            "with": {
+                "type": "C",
+                "practitioner": "dr_benoit",
+                "after": "2026-03-13T08:30",
+                "before": "2026-03-13T12:30",
+                "count": 1,
+            },
+        }
+    )
+    assert found.ok, found.result
+    start = found.result["slots"][0]["start"]
+    assert urgent_ones(0) and not urgent_ones(1)
+    booked = run.perform(
+        {
+            "do": "book_appointment",
+            "with": {
+                "patient": "p_arnaud",
+                "practitioner": "dr_benoit",
+                "type": "C",
+                "start": start,
+                "urgent": True,
+            },
+        }
+    )
+    assert booked.ok, booked.result
+    assert urgent_ones(1) and not urgent_ones(0)
+    run.db.dispose()

@@ -119,7 +119,7 @@ def test_no_double_booking_the_refusal_is_shown_and_nothing_changes(
             await idle(pilot)
             await open_dialog(pilot, "r")
             # 08:30 on Friday is Mr Seguin's appointment with Dr Benoit
-            for value in ("p_arnaud", "dr_benoit", "C", "13/03/2026 08:30", "Contrôle"):
+            for value in ("p_arnaud", "dr_benoit", "C", "13/03/2026 08:30", "Contrôle", None):
                 await fill(pilot, value)
             await idle(pilot)
             form = app.screen
@@ -217,6 +217,7 @@ def test_find_slots_then_book_from_a_slot_and_mark_the_arrival(
             for _ in range(3):  # practitioner, type, start as proposed
                 await pilot.press("enter")
             await fill(pilot, "Fièvre")
+            await pilot.press("enter")  # "Urgent" as proposed
             await idle(pilot)
             booked = actions(screen)[-1]
             key = screen.session.run.records[-1]["result"]["key"]

@@ -102,6 +102,7 @@ def test_an_urgent_slot_today_is_booked_as_urgent_then_the_arrival_marked(
             for _ in range(3):  # practitioner, type, start as proposed
                 await pilot.press("enter")
             await fill(pilot, "Douleur thoracique")
+            await pilot.press("enter")  # "Urgent" as proposed
             await until(pilot, lambda: app.screen is screen, "the form stays open")
             booked = actions(screen)[-1]
             assert booked == (

@@ -186,6 +186,7 @@ async def book_appointment(pilot: Pilot[Any], screen: WorkspaceScreen, w: dict[s
     await fill(pilot, w["type"])
     await fill(pilot, _moment(w["start"]))
     await fill(pilot, w.get("reason"))
+    await fill(pilot, "oui" if w.get("urgent") else None)
 
 
 async def move_appointment(pilot: Pilot[Any], screen: WorkspaceScreen, w: dict[str, Any]) -> None:

@@ -635,7 +635,7 @@ class AgendaModule(PlanningModule):
                     "type": values["type"],
                     "start": values["start"],
                     "reason": values.get("reason"),
-                    "urgent": True if urgent else None,
+                    "urgent": True if values.get("urgent") == "oui" else None,
                 },
             )
             if feedback.ok:
@@ -645,7 +645,7 @@ class AgendaModule(PlanningModule):
                 )
                 done = (
                     _("Rendez-vous urgent pris le {when}.")
-                    if urgent
+                    if values.get("urgent") == "oui"
                     else _("Rendez-vous pris le {when}.")
                 )
                 self.notify(done.format(when=moment_text(start_at)))
@@ -689,6 +689,14 @@ class AgendaModule(PlanningModule):
                 required=True,
             ),
             FormField("reason", _("Motif"), default=reason),
+            FormField(
+                "urgent",
+                _("Urgent"),
+                "choice",
+                default="oui" if urgent else None,
+                options=[("oui", _("Oui")), ("non", _("Non"))],
+                help=_("Oui : le rendez-vous est marqué urgent dans l'agenda."),
+            ),
         ]
         intro = (
             Text(
