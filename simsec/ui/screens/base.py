@@ -55,8 +55,9 @@ The rules of a module
   the engine (one transaction, logged, replayable) and the workspace shows the refusal
   or, in guided mode, the warnings. A module never writes the database; it never
   imports sqlalchemy.
-- **Read the state, do not keep a copy**: :meth:`refresh_view` is called after every
-  action and every scenario event while the module is mounted; re-read there.
+- **Read the state, do not keep a copy**: :meth:`refresh_view` is called each time the
+  module is shown, and after every action and every scenario event while it is shown;
+  re-read there.
 - **All text through** ``_()`` (French source); dates and money through
   :func:`simsec.i18n.format_date` / :func:`simsec.i18n.format_money`.
 - **Bindings have ids** (``<module>.<action>``) and French descriptions marked ``N_``;

@@ -266,9 +266,12 @@ class WorkspaceScreen(Screen[None]):
         self.query_one(TopBar).show(self.session.shell_state())
 
     def _refresh_all(self) -> None:
+        """The top bar and the module shown; a hidden module re-reads the state when it is
+        shown again (:meth:`action_open_module`), so an action does not pay for them all."""
         self._refresh_shell()
-        for module in self._mounted():
-            module.refresh_view()
+        active = self.active_module()
+        if active is not None:
+            active.refresh_view()
 
     # ------------------------------------------------------------------ the end
 
