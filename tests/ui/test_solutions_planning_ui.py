@@ -189,11 +189,21 @@ async def book_appointment(pilot: Pilot[Any], screen: WorkspaceScreen, w: dict[s
     await fill(pilot, "oui" if w.get("urgent") else None)
 
 
+async def _leave_the_waitlist_offer(pilot: Pilot[Any]) -> None:
+    """A freed slot is offered to the waiting list (a dialog): the solution books it
+    itself with its own next action, so the offer is closed (Escape)."""
+    await idle(pilot)
+    if pilot.app.screen.id == "waitlist-offer":
+        await pilot.press("escape")
+        await idle(pilot)
+
+
 async def move_appointment(pilot: Pilot[Any], screen: WorkspaceScreen, w: dict[str, Any]) -> None:
     await _pick_appointment(pilot, screen, w["appointment"])
     await open_dialog(pilot, "d")
     await fill(pilot, _moment(w["start"]))
     await fill(pilot, w.get("practitioner"))
+    await _leave_the_waitlist_offer(pilot)
 
 
 async def cancel_appointment(pilot: Pilot[Any], screen: WorkspaceScreen, w: dict[str, Any]) -> None:
@@ -201,6 +211,7 @@ async def cancel_appointment(pilot: Pilot[Any], screen: WorkspaceScreen, w: dict
     await open_dialog(pilot, "x")
     await fill(pilot, w["by"])
     await fill(pilot, w["reason"])
+    await _leave_the_waitlist_offer(pilot)
 
 
 async def mark_arrived(pilot: Pilot[Any], screen: WorkspaceScreen, w: dict[str, Any]) -> None:
@@ -343,7 +354,10 @@ async def register_access_request(
     await fill(pilot, requester["kind"])
     await fill(pilot, requester["name"])
     await fill(pilot, requester.get("relationship"))
-    if requester["kind"] == "ayant_droit":
+    heirs = ("ayant_droit", "concubin", "partenaire_pacs")
+    if requester["kind"] == "medecin":  # for whom the doctor acts, then maybe a motive
+        await fill(pilot, requester.get("on_behalf_of"))
+    if requester["kind"] in heirs or requester.get("on_behalf_of") in heirs:
         await fill(pilot, requester.get("motive"))
     await fill(pilot, w["channel"])
     await fill(pilot, _day(w["received_on"]))
