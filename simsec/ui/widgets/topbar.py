@@ -46,7 +46,8 @@ class TopBar(Horizontal):
         tasks = len(state.tasks)
         text = ngettext("{n} tâche", "{n} tâches", tasks).format(n=tasks)
         if state.tasks:
-            text += f" : {state.tasks[0].text}"
+            # TRANSLATORS: the number of open tasks, then the first one (French: « : »)
+            text = _("{tasks} : {first}").format(tasks=text, first=state.tasks[0].text)
         self.query_one("#tb-tasks", Static).update(text)
         queue = self.query_one("#tb-queue", Static)
         parts = [
