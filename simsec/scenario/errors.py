@@ -80,6 +80,8 @@ class ErrorCode(StrEnum):
     EXPECT_BOTH = "solution.expect_both"
     WAIT_OUTSIDE_SOLUTION = "action.wait_outside_solution"
     PATIENT_DATES = "patient.dates"
+    WAITLIST_TYPE = "waitlist.type"
+    WAITLIST_SINCE = "waitlist.since"
 
 
 @dataclass(frozen=True, slots=True, order=True)

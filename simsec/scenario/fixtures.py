@@ -3,8 +3,9 @@
 SCENARIO_FORMAT.md § world and § fixtures: the generated background (``world``: seed,
 population, practitioners, history) and, on top of it, the named entities present at
 t=0: practitioners, patients, the national INS registry (what INSi answers), the
-insurer's truth (what the carte Vitale and ADRi answer), appointments and access
-requests. "Omitted optional fields are generated coherently from the seed."
+insurer's truth (what the carte Vitale and ADRi answer), appointments, access requests
+and waiting-list requests (simsec addition). "Omitted optional fields are generated
+coherently from the seed."
 
 Order: schema (:func:`simsec.db.schema.create_fresh`), the world
 (:func:`simsec.world.generator.populate`, seeded with ``world.seed``, history ending the
@@ -29,7 +30,10 @@ Generated values:
 - a registry ``of:`` entry copies the traits and NIR of the patient (or of the person's
   identity document), then applies the fields written as differences;
 - an insurer entry's carte Vitale holder is whoever carries the patient on a carte
-  Vitale in ``people`` (a child on a parent's card), else the patient.
+  Vitale in ``people`` (a child on a parent's card), else the patient;
+- a waiting-list entry without ``key`` gets ``waitlist#N`` (as ``add_to_waitlist``), one
+  without ``since`` the scenario start; the entries are written oldest first (by
+  ``since``, then in file order), since the waiting list is served in row order.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from simsec.db.models import (
     Practitioner,
     RecordItem,
     Structure,
+    WaitlistEntry,
 )
 from simsec.db.schema import create_fresh
 from simsec.rules.identity import normalise_first_names, normalise_name
@@ -75,6 +80,7 @@ from simsec.scenario.model import (
     PractitionerFixture,
     RegistryEntry,
     Scenario,
+    WaitlistFixture,
 )
 from simsec.services.base import KeyAllocator, PresentedDocument, StagePerson
 from simsec.services.search_keys import patient_search_columns
@@ -515,6 +521,41 @@ def _appointment(session: Session, fixture: AppointmentFixture) -> None:
     )
 
 
+def _waitlist(session: Session, start: datetime, entries: Sequence[WaitlistFixture]) -> None:
+    """The waiting-list requests, oldest first (the services read the list in row
+    order), each checked as ``add_to_waitlist`` checks it: the type must be offered by
+    the practitioner named, or by some practitioner."""
+    keys = KeyAllocator()
+    ordered = sorted(entries, key=lambda e: e.since or start)  # stable: file order on ties
+    for entry in ordered:
+        patient_id = session.scalar(select(Patient.id).where(Patient.key == entry.patient))
+        if patient_id is None:
+            raise FixtureError(f"waitlist entry of unknown patient {entry.patient!r}")
+        practitioner_id: int | None = None
+        offered = select(AppointmentType.id).where(AppointmentType.code == entry.type)
+        if entry.practitioner is not None:
+            practitioner_id = session.scalar(
+                select(Practitioner.id).where(Practitioner.key == entry.practitioner)
+            )
+            if practitioner_id is None:
+                raise FixtureError(f"waitlist entry of unknown practitioner {entry.practitioner!r}")
+            offered = offered.where(AppointmentType.practitioner_id == practitioner_id)
+        if session.scalars(offered.limit(1)).first() is None:
+            raise FixtureError(f"waitlist entry: appointment type {entry.type!r} is not offered")
+        session.add(
+            WaitlistEntry(
+                key=entry.key or keys.next_key(session, WaitlistEntry, "waitlist"),
+                patient_id=patient_id,
+                type_code=entry.type,
+                practitioner_id=practitioner_id,
+                note=entry.note,
+                status="waiting",
+                created_at=entry.since or start,
+            )
+        )
+        session.flush()
+
+
 class _NoStage:
     """The stage of the fixtures: nobody is present, every teleservice answers."""
 
@@ -571,6 +612,8 @@ def load_fixtures(db: Engine, scenario: Scenario) -> None:
             _insurer(session, scenario, insurer, holders)
         for appointment in fixtures.appointments:
             _appointment(session, appointment)
+        session.flush()
+        _waitlist(session, start, fixtures.waitlist)
     for request in fixtures.access_requests:
         _access_request(db, start, request)
 

@@ -5,7 +5,8 @@ Every model forbids unknown keys (a typo must not be silently ignored); every ke
 format is here with its spelling. Additions, all optional, are marked "simsec addition":
 ``people[].name``, patients' ``email`` and ``medecin_traitant``, documents' kind-specific
 fields, the event kinds ``dictation`` and ``question`` (which define the tasks of
-``submit_transcription`` and the questions of ``submit_answer``), ``solutions[].label``.
+``submit_transcription`` and the questions of ``submit_answer``), ``solutions[].label``,
+``fixtures.waitlist`` (waiting-list requests made before t=0).
 
 The models check the shape and the values of each field; what needs the whole scenario
 (references, times inside the scenario, NIR keys, competence codes...) is checked by
@@ -15,6 +16,7 @@ The models check the shape and the values of each field; what needs the whole sc
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
@@ -22,6 +24,7 @@ from pydantic import (
     BeforeValidator,
     Discriminator,
     Field,
+    PlainSerializer,
     PlainValidator,
     Tag,
     model_validator,
@@ -67,6 +70,8 @@ from simsec.actions.fields import (
     TaskRef,
     TriBool,
     core_value,
+    format_time,
+    parse_local_datetime,
 )
 
 FORMAT: Final = "simsec/scenario@1"
@@ -367,6 +372,71 @@ class AccessRequestFixture(RegisterAccessRequestFields):
     key: Key
 
 
+_SINCE_DATE_RE: Final = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_SINCE_DATETIME_RE: Final = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$"
+)
+
+
+def _parse_since(value: Any) -> datetime:
+    """A date (``2026-02-20``: that day at 00:00) or a local date-time."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            raise PydanticCustomError("simsec_datetime_zone", "a local date-time, without a zone")
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, str):
+        moment = parse_local_datetime(value)
+        if moment is not None:
+            return moment
+        if _SINCE_DATE_RE.match(value):
+            try:
+                return datetime.combine(date.fromisoformat(value), time())
+            except ValueError:
+                raise PydanticCustomError(
+                    "simsec_date_invalid", "a date that exists, not {value}", {"value": value}
+                ) from None
+        if _SINCE_DATETIME_RE.match(value):
+            raise PydanticCustomError(
+                "simsec_datetime_invalid", "a date-time that exists, not {value}", {"value": value}
+            )
+    raise PydanticCustomError(
+        "simsec_date_or_datetime",
+        "a date such as 2026-03-02 or a date-time such as 2026-03-02T09:15",
+    )
+
+
+#: When a waiting-list request was made: a date (that day at 00:00) or a local date-time
+#: (simsec addition).
+Since = Annotated[
+    datetime,
+    PlainValidator(_parse_since),
+    PlainSerializer(format_time, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": _SINCE_DATE_RE.pattern},
+                {"type": "string", "pattern": _SINCE_DATETIME_RE.pattern},
+            ]
+        }
+    ),
+]
+
+
+class WaitlistFixture(FormatModel):
+    """A waiting-list request already made at t=0 (simsec addition): the fields of the
+    ``add_to_waitlist`` action, plus an optional key and ``since``, when the request was
+    made (default: the scenario start). The waiting list is served oldest first."""
+
+    key: Key | None = None
+    patient: PatientKey
+    type: Annotated[str, Field(min_length=1)]
+    practitioner: PractitionerRef | None = None
+    note: str | None = None
+    since: Since | None = None
+
+
 class Fixtures(FormatModel):
     """Named entities present at t=0, on top of the generated world."""
 
@@ -376,6 +446,7 @@ class Fixtures(FormatModel):
     insurer: list[InsurerEntry] = Field(default_factory=list)
     appointments: list[AppointmentFixture] = Field(default_factory=list)
     access_requests: list[AccessRequestFixture] = Field(default_factory=list)
+    waitlist: list[WaitlistFixture] = Field(default_factory=list)
 
 
 # ------------------------------------------------------------------------- people

@@ -44,6 +44,7 @@ from simsec.scenario.model import (
     NoActionCheck,
     NotCheck,
     PatientFixture,
+    PractitionerFixture,
     QuestionEvent,
     Scenario,
     StateCheck,
@@ -52,6 +53,7 @@ from simsec.scenario.model import (
 )
 from simsec.texts.nir import nir_issue_message, rpps_issue_message
 from simsec.texts.scenario import kinds_label, render
+from simsec.world.history import SPECIALTIES
 
 __all__ = ["Finding", "validate_scenario"]
 
@@ -196,6 +198,9 @@ class _Checker:
             self.define(appointment.key, "appointment", ("fixtures", "appointments", i, "key"))
         for i, request in enumerate(fixtures.access_requests):
             self.define(request.key, "request", ("fixtures", "access_requests", i, "key"))
+        for i, wait in enumerate(fixtures.waitlist):
+            if wait.key is not None:
+                self.define(wait.key, "waitlist", ("fixtures", "waitlist", i, "key"))
         for i, person in enumerate(s.people):
             self.define(person.key, "person", ("people", i, "key"))
             for j, document in enumerate(person.documents):
@@ -344,6 +349,46 @@ class _Checker:
                     practitioner=appointment.practitioner,
                     types=", ".join(sorted(known)),
                     suggestion=_suggest(appointment.type, known),
+                )
+        self.check_waitlist()
+
+    def check_waitlist(self) -> None:
+        """Waiting-list fixtures (simsec addition): a type the practitioner named offers
+        (or, for any practitioner, some practitioner offers), a request made by t=0.
+        Patient and practitioner references are checked with the other fixtures."""
+        s = self.scenario
+        offered = {p.key: _offered_types(p) for p in s.fixtures.practitioners}
+        anyone = set().union(*offered.values())
+        if s.world.practitioners:
+            anyone |= {code for specialty in SPECIALTIES for code, *_rest in specialty.types}
+        for i, wait in enumerate(s.fixtures.waitlist):
+            path: Path = ("fixtures", "waitlist", i)
+            if wait.practitioner is None:
+                if wait.type not in anyone:
+                    self.add(
+                        (*path, "type"),
+                        ErrorCode.WAITLIST_TYPE,
+                        type=wait.type,
+                        types=", ".join(sorted(anyone)),
+                        suggestion=_suggest(wait.type, anyone),
+                    )
+            else:
+                known = offered.get(wait.practitioner)
+                if known is not None and wait.type not in known:
+                    self.add(
+                        (*path, "type"),
+                        ErrorCode.APPOINTMENT_TYPE,
+                        type=wait.type,
+                        practitioner=wait.practitioner,
+                        types=", ".join(sorted(known)),
+                        suggestion=_suggest(wait.type, known),
+                    )
+            if wait.since is not None and wait.since > s.start:
+                self.add(
+                    (*path, "since"),
+                    ErrorCode.WAITLIST_SINCE,
+                    since=format_time(wait.since),
+                    start=format_time(s.start),
                 )
 
     def _traits_of(self, key: str | None) -> dict[str, Any]:
@@ -710,6 +755,16 @@ class _Checker:
         self.check_rubric()
         self.check_solutions()
         return self.findings
+
+
+def _offered_types(practitioner: PractitionerFixture) -> set[str]:
+    """The appointment types a practitioner fixture offers: its own, else those of its
+    specialty (as :mod:`simsec.scenario.fixtures` loads them)."""
+    if practitioner.appointment_types:
+        return {t.code for t in practitioner.appointment_types}
+    code = practitioner.specialty or "medecine_generale"
+    specialty = next((s for s in SPECIALTIES if s.code == code), SPECIALTIES[0])
+    return {t[0] for t in specialty.types}
 
 
 def _accepts(model: type[BaseModel], name: str, value: Any) -> bool:

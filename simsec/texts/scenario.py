@@ -85,6 +85,9 @@ TEMPLATES: Final[Mapping[str, str]] = {
     ),
     "schema.simsec_datetime_invalid": N_("Date et heure inexistantes : {value}."),
     "schema.simsec_datetime_zone": N_("Date et heure locales attendues, sans fuseau horaire."),
+    "schema.simsec_date_or_datetime": N_(
+        "Date (2026-03-02) ou date et heure locales (2026-03-02T09:15) attendues."
+    ),
     "schema.simsec_duration": N_("Durée attendue, par exemple 30s, 5m ou 1h30m."),
     "schema.simsec_time": N_(
         "Heure attendue : un décalage depuis le début (30s, 5m, 1h30m) ou une date et heure "
@@ -163,6 +166,12 @@ TEMPLATES: Final[Mapping[str, str]] = {
     "solution.expect_both": N_("Le critère « {key} » est à la fois dans passed et dans failed."),
     "action.wait_outside_solution": N_("« wait » ne s'emploie que dans les solutions."),
     "patient.dates": N_("Le décès ({deceased_on}) précède la naissance ({birth_date})."),
+    "waitlist.type": N_(
+        "Aucun praticien ne propose le type de rendez-vous « {type} » (types : {types})."
+    ),
+    "waitlist.since": N_(
+        "La demande ({since}) ne peut pas être postérieure au début du scénario ({start})."
+    ),
 }
 
 SUGGESTION: Final = N_("Vouliez-vous dire « {suggestion} » ?")
