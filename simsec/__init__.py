@@ -1,3 +1,3 @@
 """simsec: a training simulator of a French medical secretariat."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -114,6 +114,7 @@ def _log_lines(result: ReplayResult) -> list[str]:
                 "grille actuelle."
             )
         )
+    lines += [_("Attention : {message}").format(message=note) for note in result.notes]
     return lines
 
 

@@ -109,7 +109,8 @@ class Proof(StrEnum):
     DEMANDE_ECRITE = "demande_ecrite"
     IDENTITE = "identite"
     AUTORITE_PARENTALE = "autorite_parentale"
-    JUGEMENT_PROTECTION = "jugement_protection"
+    JUGEMENT_PROTECTION = "jugement_protection"  # a representation: tutelle, habilitation
+    JUGEMENT_CURATELLE = "jugement_curatelle"  # an assistance: the curateur's judgment
     CONSENTEMENT_MAJEUR_PROTEGE = "consentement_majeur_protege"
     ACTE_DECES = "acte_deces"
     QUALITE_AYANT_DROIT = "qualite_ayant_droit"

@@ -118,7 +118,7 @@ class ReplayResult:
             out.append(self.verify.problem.message)
         if self.error is not None:
             out.append(self.error)
-        if self.hash_matches is False and not self.scenario_changed:
+        if self.hash_matches is False and not self.scenario_changed and not self.older_version:
             out.append(
                 _(
                     "Le rejeu ne reconstruit pas la base de la partie (empreinte {got} au lieu "
@@ -131,6 +131,37 @@ class ReplayResult:
         if not self.scenario_changed:
             out += [d.message() for d in self.divergences[:5]]
         return out
+
+    @property
+    def logged_version(self) -> str | None:
+        """The simsec version that wrote the log (its header)."""
+        header = self.header
+        version = header.get("simsec_version") if header is not None else None
+        return str(version) if version else None
+
+    @property
+    def older_version(self) -> bool:
+        """Whether another simsec version wrote the log: its database may have had other
+        columns (a later version adds some), so the rebuilt state cannot hash the same;
+        the difference is reported as a note, not as a tampered log."""
+        from simsec import __version__
+
+        return self.logged_version is not None and self.logged_version != __version__
+
+    @property
+    def notes(self) -> list[str]:
+        """What is worth saying without failing (French)."""
+        from simsec import __version__
+
+        if self.hash_matches is False and self.older_version and not self.scenario_changed:
+            return [
+                _(
+                    "Journal écrit par simsec {logged}, rejoué par simsec {current} : la base "
+                    "reconstruite n'a pas la même empreinte (le schéma a évolué entre les deux "
+                    "versions) ; la notation porte sur les actions rejouées."
+                ).format(logged=self.logged_version, current=__version__)
+            ]
+        return []
 
     @property
     def ok(self) -> bool:
@@ -258,6 +289,28 @@ def _comparable(result: Any) -> Any:
     return result
 
 
+def agrees(logged: Any, replayed: Any) -> bool:
+    """Whether a replayed result says what the logged one said: every key the log has,
+    at any depth, with the same value (messages aside). A key that a later simsec adds to
+    its results (``urgent``, ``holder``...) is not a divergence: the log, written before,
+    could not have it."""
+    if isinstance(logged, Mapping):
+        if not isinstance(replayed, Mapping):
+            return False
+        return all(
+            key in replayed and agrees(value, replayed[key])
+            for key, value in logged.items()
+            if key not in _LANGUAGE_DEPENDENT
+        )
+    if isinstance(logged, list | tuple):
+        return (
+            isinstance(replayed, list | tuple)
+            and len(logged) == len(replayed)
+            and all(agrees(a, b) for a, b in zip(logged, replayed, strict=True))
+        )
+    return bool(_comparable(logged) == _comparable(replayed))
+
+
 #: Actions that only read the database: a replay keeps their logged result instead of
 #: applying them again (unless asked to check them too). The final state hash would
 #: betray one that wrote.
@@ -317,7 +370,7 @@ def replay_records(
             if as_ is not None:
                 action["as"] = as_
             outcome = run.perform(action)
-            if _comparable(logged) != _comparable(outcome.result):
+            if not agrees(logged, outcome.result):
                 divergences.append(
                     Divergence(record.seq, str(record.get("do")), logged, outcome.result)
                 )

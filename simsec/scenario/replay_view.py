@@ -48,7 +48,7 @@ from simsec.db.models import Base
 from simsec.i18n import _
 from simsec.runlog.reader import read_log
 from simsec.runlog.records import Record, RecordKind
-from simsec.runlog.replay import READ_ONLY, find_scenario
+from simsec.runlog.replay import READ_ONLY, agrees, find_scenario
 from simsec.runlog.verify import VerifyReport, verify_log
 from simsec.runlog.writer import RunLogError, RunLogWriter, WallClock
 from simsec.scenario.checks import Evidence, RunFacts
@@ -465,16 +465,6 @@ class ChangeTracker:
 # ----------------------------------------------------------------------------- replay
 
 
-def _comparable(result: Mapping[str, Any]) -> dict[str, Any]:
-    """A result without what depends on the language of the messages (as the headless
-    replay compares them)."""
-    out = {key: value for key, value in result.items() if key != "warnings"}
-    error = out.get("error")
-    if isinstance(error, Mapping):
-        out["error"] = {"code": error.get("code")}
-    return out
-
-
 def _area(record: Record) -> str | None:
     if record.kind == RecordKind.ACTION:
         info = CATALOGUE.get(str(record.get("do") or ""))
@@ -531,7 +521,7 @@ def _replay(
                 if as_ is not None:
                     action["as"] = as_
                 outcome = run.perform(action)
-                if _comparable(logged) != _comparable(outcome.result):
+                if not agrees(logged, outcome.result):
                     replayed = dict(outcome.result)
                     divergences += 1
                 facts_records.append({**record.as_dict(), "result": outcome.result})

@@ -312,7 +312,14 @@ def edit_letter(ctx: ServiceContext, fields: EditLetterFields) -> dict[str, Any]
         and old["destinataire"] == letter.recipient
     ):
         new["destinataire"] = to
-    texts = _edited_texts(letter, template, fields.fields, old, new)
+    # the recipient's name follows ``to``: as if asked, so that a text edited by hand
+    # is not left addressed to the former recipient without a word
+    asked = (
+        {**fields.fields, "destinataire": new["destinataire"]}
+        if "destinataire" in new
+        else dict(fields.fields)
+    )
+    texts = _edited_texts(letter, template, asked, old, new)
     before = {"to": letter.recipient, "subject": str(stored.get("subject", "")), **old}
     before["body"] = letter.body
     after = {"to": to, **texts, **new}

@@ -121,7 +121,10 @@ _PROOF_LABELS: Final[Mapping[Proof, str]] = {
     Proof.AUTORITE_PARENTALE: N_(
         "justificatif de l'autorité parentale (livret de famille ou acte de naissance)"
     ),
-    Proof.JUGEMENT_PROTECTION: N_("jugement de la mesure de protection"),
+    Proof.JUGEMENT_PROTECTION: N_(
+        "jugement de la mesure de protection avec représentation (tutelle, habilitation familiale)"
+    ),
+    Proof.JUGEMENT_CURATELLE: N_("jugement de curatelle (mesure avec assistance)"),
     Proof.CONSENTEMENT_MAJEUR_PROTEGE: N_("consentement écrit du majeur protégé"),
     Proof.ACTE_DECES: N_("acte de décès"),
     Proof.QUALITE_AYANT_DROIT: N_(

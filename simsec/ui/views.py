@@ -489,6 +489,9 @@ class DeskJournal:
         self, t: datetime, do: str, with_: Mapping[str, Any], result: Mapping[str, Any]
     ) -> None:
         person = self._person(str(with_.get("person", "")))
+        speaking = do in ("ask", "say", "request_document")
+        if speaking and person is not None and person.key in self.held:
+            self.attending = person.key  # speaking to someone on hold: back with them
         if do == "attend" and person is not None:
             self.attending = person.key
             person.attended = True

@@ -370,7 +370,7 @@ def test_a_third_partys_request_is_registered_then_refused_with_its_motive(
 
 def test_a_curateur_without_the_protected_adults_consent_is_told_why(w: World) -> None:
     key = _register(w, {"kind": "curateur", "name": "Claude MARTIN"})["key"]
-    for kind in ("cni", "jugement_habilitation_familiale"):
+    for kind in ("cni", "jugement_curatelle"):
         result, _ = apply(w, "record_request_document", {"request": key, "kind": kind})
     assert result["missing"] == ["consentement_majeur_protege"]
     assert result["reasons"] == ["proofs_missing", "consent_required"]
@@ -381,3 +381,17 @@ def test_a_curateur_without_the_protected_adults_consent_is_told_why(w: World) -
     assert asked["requested"] == ["consentement_ecrit"] and asked["status"] == "incomplete"
     result, _ = apply(w, "record_request_document", {"request": key, "kind": "consentement_ecrit"})
     assert result["decision"] == "allowed"
+
+
+def test_a_curatelle_judgment_does_not_make_a_tuteur(w: World) -> None:
+    """A curateur registered as a tuteur, with the curatelle judgment: not complete (the
+    tuteur's proof is a representation judgment), so the consent cannot be skipped."""
+    key = _register(w, {"kind": "tuteur", "name": "Claude MARTIN"})["key"]
+    for kind in ("demande_ecrite", "cni", "jugement_curatelle"):
+        result, _ = apply(w, "record_request_document", {"request": key, "kind": kind})
+    assert result["decision"] != "allowed"
+    assert "jugement_protection" in result["missing"]
+    key = _register(w, {"kind": "curateur", "name": "Claude MARTIN"})["key"]
+    for kind in ("demande_ecrite", "cni", "jugement_tutelle"):
+        result, _ = apply(w, "record_request_document", {"request": key, "kind": kind})
+    assert "jugement_curatelle" in result["missing"]

@@ -162,3 +162,34 @@ def test_a_discarded_draft_is_kept_but_cannot_be_edited_or_sent(w: World) -> Non
     # another draft is not touched
     other = _convocation(w)["key"]
     assert other != key and w.get(Letter, other).status == DRAFT
+
+
+def test_a_new_recipient_is_refused_when_the_text_was_edited_by_hand() -> None:
+    """The body names the recipient (« À l'attention de … »): once typed by hand, the
+    text no longer follows a change of ``to``, so the change is refused (nothing
+    changed) rather than sending to one doctor a letter addressed to another."""
+    w = build_world()
+    fields = {"objet": "Adressage", "message": "Merci de la recevoir.", "signataire": "Dr MARTIN"}
+    written, _ = apply(
+        w,
+        "write_letter",
+        {"template": "courrier_confrere", "to": "Dr B.", "patient": "p_dupont", "fields": fields},
+    )
+    key = written["key"]
+    apply(w, "edit_letter", {"letter": key, "fields": {"body": written["body"] + "\nPS : urgent."}})
+    error = refused(
+        w, "edit_letter", {"letter": key, "to": "Dr Paul BERNARD"}, "letter_text_edited"
+    )
+    assert "destinataire" in error.message or "main" in error.message
+    # changing the text and the recipient together is the way
+    body = written["body"].replace("Dr B.", "Dr Paul BERNARD") + "\nPS : urgent."
+    done, _ = apply(
+        w,
+        "edit_letter",
+        {
+            "letter": key,
+            "to": "Dr Paul BERNARD",
+            "fields": {"body": body, "destinataire": "Dr Paul BERNARD"},
+        },
+    )
+    assert done["to"] == "Dr Paul BERNARD" and "Dr B." not in done["body"]

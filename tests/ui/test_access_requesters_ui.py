@@ -130,7 +130,9 @@ def test_the_form_offers_every_requester_and_the_doctors_principal(
             await fill(pilot, "medecin")  # a doctor: for whom, and a link if any
             await idle(pilot)
             assert _shown(app, "on_behalf_of") and _shown(app, "relationship")
-            assert not _shown(app, "motive")
+            # for whom left empty: the person who has the right, an heir after a death,
+            # so the motive is asked (optional)
+            assert _shown(app, "motive")
             principals = dict(_form(app).query_one("#field-on_behalf_of", Picker).options)
             assert set(principals) == set(literal_values(RequesterKind)) - {"medecin", "tiers"}
             await fill(pilot, "Dr NAUDIN")
@@ -223,7 +225,7 @@ def test_a_doctors_link_and_principal_typed_in_the_form_are_both_kept(
             detail = module.detail
             assert detail is not None
             assert (detail.relationship, detail.on_behalf_of) == ("médecin traitant", "curateur")
-            assert "jugement_protection" in {p.proof for p in detail.proofs}
+            assert "jugement_curatelle" in {p.proof for p in detail.proofs}
             header = _plain(module._header())
             assert "Dr NAUDIN · médecin désigné (médecin traitant) · agit pour : curateur" in header
 
@@ -254,7 +256,7 @@ def test_a_curateurs_request_from_registration_to_communication_with_the_keyboar
             key = detail.summary.key
             assert [p.proof for p in detail.proofs if not p.satisfied] == [
                 "identite",
-                "jugement_protection",
+                "jugement_curatelle",
                 "consentement_majeur_protege",
             ]
 

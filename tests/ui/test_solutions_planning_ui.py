@@ -357,7 +357,10 @@ async def register_access_request(
     heirs = ("ayant_droit", "concubin", "partenaire_pacs")
     if requester["kind"] == "medecin":  # for whom the doctor acts, then maybe a motive
         await fill(pilot, requester.get("on_behalf_of"))
-    if requester["kind"] in heirs or requester.get("on_behalf_of") in heirs:
+    acting_for = requester.get("on_behalf_of")
+    if requester["kind"] in heirs or (
+        requester["kind"] == "medecin" and (not acting_for or acting_for in heirs)
+    ):
         await fill(pilot, requester.get("motive"))
     await fill(pilot, w["channel"])
     await fill(pilot, _day(w["received_on"]))

@@ -168,3 +168,18 @@ def test_the_desk_can_ask_for_every_document_kind() -> None:
     from simsec.ui.labels import DESK_DOCUMENT_KINDS
 
     assert sorted(DESK_DOCUMENT_KINDS) == sorted(literal_values(DocumentKind))
+
+
+def test_coming_back_to_a_person_on_hold_is_rebuilt_from_the_log(session: PlaySession) -> None:
+    """Enter on a person on hold is not an action; what is then said to her is, so the
+    rebuilt journal (resume, the assessor's replay) knows who was attended."""
+    journal = session.journal
+    session.advance(timedelta(minutes=4))
+    for person in ("v_dupont", "c_pharmacien"):
+        assert session.perform({"do": "attend", "with": {"person": person}}).ok
+    assert journal.switch_to("v_dupont")
+    assert session.perform({"do": "say", "with": {"person": "v_dupont", "text": "Pardon."}}).ok
+    rebuilt = DeskJournal()
+    rebuilt.absorb_all(session.run.records)
+    assert rebuilt.attending == journal.attending == "v_dupont"
+    assert rebuilt.on_hold("c_pharmacien")

@@ -92,9 +92,11 @@ def _upper_first(text: str) -> str:
 
 def _with_motive(values: Any) -> bool:
     """Whether the form asks for the motive of L1110-4: an heir, a concubin, a partenaire
-    de PACS, or a doctor acting for one of them."""
+    de PACS, or a doctor acting for one of them, or for the person who has the right
+    (``on_behalf_of`` left empty: an heir when the patient has died)."""
     kind = values.get("kind")
-    return kind in _HEIRS or (kind == "medecin" and values.get("on_behalf_of") in _HEIRS)
+    acting_for = values.get("on_behalf_of")
+    return kind in _HEIRS or (kind == "medecin" and (not acting_for or acting_for in _HEIRS))
 
 
 def _day(value: Any) -> str:
