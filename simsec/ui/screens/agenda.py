@@ -26,7 +26,7 @@ check it; the form stays open with the refusal, which the run log keeps):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
@@ -446,6 +446,23 @@ class AgendaModule(PlanningModule):
                 seen.setdefault(t.code, f"{t.code} · {t.label} ({t.minutes} min)")
         return sorted(seen.items())
 
+    def _type_field(
+        self,
+        default: str | None = None,
+        practitioner: str | None = None,
+        options_for: Callable[[Mapping[str, Any]], Sequence[PickerOption]] | None = None,
+    ) -> FormField:
+        """The appointment type of a form (the types of ``practitioner``, or of all)."""
+        return FormField(
+            "type",
+            _("Type de rendez-vous"),
+            "choice",
+            default=default,
+            required=True,
+            options=self._type_options(practitioner),
+            options_for=options_for,
+        )
+
     def _cursor_appointment(self) -> rm.AgendaEntry | None:
         """The appointment under the cursor: the one picked (``F``) when the row holds
         several, else the one the cell shows."""
@@ -525,14 +542,7 @@ class AgendaModule(PlanningModule):
             )
 
         fields = [
-            FormField(
-                "type",
-                _("Type de rendez-vous"),
-                "choice",
-                default=type_default,
-                required=True,
-                options=self._type_options(),
-            ),
+            self._type_field(type_default),
             FormField(
                 "practitioner",
                 _("Praticien"),
@@ -582,13 +592,7 @@ class AgendaModule(PlanningModule):
             return outcome
 
         fields = [
-            FormField(
-                "type",
-                _("Type de rendez-vous"),
-                "choice",
-                required=True,
-                options=self._type_options(),
-            ),
+            self._type_field(),
             FormField(
                 "practitioner",
                 _("Praticien"),
@@ -672,15 +676,7 @@ class AgendaModule(PlanningModule):
                 required=True,
                 options=self._practitioner_options(),
             ),
-            FormField(
-                "type",
-                _("Type de rendez-vous"),
-                "choice",
-                default=type_default,
-                required=True,
-                options=self._type_options(practitioner),
-                options_for=types_for,
-            ),
+            self._type_field(type_default, practitioner, types_for),
             FormField(
                 "start",
                 _("Début"),
@@ -961,13 +957,7 @@ class AgendaModule(PlanningModule):
                 options=self.patient_options([who]),
                 allow_free=True,
             ),
-            FormField(
-                "type",
-                _("Type de rendez-vous"),
-                "choice",
-                required=True,
-                options=self._type_options(),
-            ),
+            self._type_field(),
             FormField(
                 "practitioner",
                 _("Praticien"),
