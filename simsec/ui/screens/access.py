@@ -376,15 +376,7 @@ class AccessModule(PlanningModule):
                 self._register_form(values["patient"])
 
         fields = [
-            FormField(
-                "patient",
-                _("Dossier demandé (patient)"),
-                "choice",
-                default=who,
-                required=True,
-                options=self.patient_options([who]),
-                allow_free=True,
-            ),
+            self.patient_field(who, _("Dossier demandé (patient)")),
         ]
         self.app.push_screen(
             FormDialog(

@@ -380,15 +380,7 @@ class AdmissionModule(PlanningModule):
             return self.refusal(feedback)
 
         fields = [
-            FormField(
-                "patient",
-                _("Patient"),
-                "choice",
-                default=who,
-                required=True,
-                options=self.patient_options([who]),
-                allow_free=True,
-            ),
+            self.patient_field(who),
             FormField(
                 "kind",
                 _("Type d'admission"),

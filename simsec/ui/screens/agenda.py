@@ -658,15 +658,8 @@ class AgendaModule(PlanningModule):
             return self.refusal(feedback)
 
         fields = [
-            FormField(
-                "patient",
-                _("Patient"),
-                "choice",
-                default=who,
-                required=True,
-                options=self.patient_options([who]),
-                allow_free=True,
-                help=_("La personne attendue, une recherche faite, ou la clé du dossier."),
+            self.patient_field(
+                who, help=_("La personne attendue, une recherche faite, ou la clé du dossier.")
             ),
             FormField(
                 "practitioner",
@@ -750,17 +743,7 @@ class AgendaModule(PlanningModule):
             self.app.push_screen(dialog, chosen)
 
         who = self.context_patient()
-        fields = [
-            FormField(
-                "patient",
-                _("Patient"),
-                "choice",
-                default=who,
-                required=True,
-                options=self.patient_options([who]),
-                allow_free=True,
-            )
-        ]
+        fields = [self.patient_field(who)]
         self.app.push_screen(
             FormDialog(_("Rendez-vous d'un patient"), fields, lambda _v: None, today=self.today),
             listed,
@@ -948,15 +931,7 @@ class AgendaModule(PlanningModule):
             return self.refusal(feedback)
 
         fields = [
-            FormField(
-                "patient",
-                _("Patient"),
-                "choice",
-                default=who,
-                required=True,
-                options=self.patient_options([who]),
-                allow_free=True,
-            ),
+            self.patient_field(who),
             self._type_field(),
             FormField(
                 "practitioner",

@@ -38,6 +38,7 @@ from simsec.ui.bindings import localise
 from simsec.ui.screens.base import ModuleCommand, ModuleScreen
 from simsec.ui.views import ActionFeedback
 from simsec.ui.widgets.checklist import document_label
+from simsec.ui.widgets.form_dialog import FormField
 from simsec.ui.widgets.picker import PickerOption
 
 if TYPE_CHECKING:
@@ -214,6 +215,20 @@ class PlanningModule(ModuleScreen):
                 found.extend(r.get("key") for r in (result.get("results") or [])[:_SEARCH_RESULTS])
             keys.extend(str(k) for k in found if isinstance(k, str) and k)
         return list(dict.fromkeys(keys))
+
+    def patient_field(self, who: str | None, label: str | None = None, help: str = "") -> FormField:
+        """The patient of a form: ``who`` proposed, the patients met in the run offered, a
+        key typed accepted."""
+        return FormField(
+            "patient",
+            label or _("Patient"),
+            "choice",
+            default=who,
+            required=True,
+            options=self.patient_options([who]),
+            allow_free=True,
+            help=help,
+        )
 
     def patient_options(self, extra: Iterable[str | None] = ()) -> list[PickerOption]:
         """The patients to pick from: ``extra`` first, then those met in the run."""
